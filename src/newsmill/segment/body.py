@@ -1,0 +1,110 @@
+"""How body-like each line of a page is, from its text and its neighbours.
+
+Two stacked logistic regressions, evaluated in pure Python from the weights in
+``segment/vocab/body_model.json`` (trained by ``bench/train_body.py``):
+
+1. a line model over shallow features of the line, its neighbours and its place relative
+   to the densest run of long lines (`features.LINE_FEATURES`);
+2. a context model over the first stage's probabilities around each line
+   (`features.CONTEXT_FEATURES`), which smooths isolated decisions inside or outside runs.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from operator import mul
+from typing import Any
+
+from newsmill.errors import NewsmillError
+from newsmill.segment.features import (
+    BASE_FEATURES,
+    CONTEXT_FEATURES,
+    LINE_FEATURES,
+    context_features,
+    line_features,
+)
+
+MODEL_RESOURCE = ("segment", "vocab", "body_model.json")
+_SHORT = BASE_FEATURES.index("short")
+
+
+class BodyModelError(NewsmillError):
+    """The packaged body model is missing or does not match the feature code."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """One logistic regression: weights aligned with a feature-name list."""
+
+    bias: float
+    weights: tuple[float, ...]
+
+    def probabilities(self, rows: Sequence[Sequence[float]]) -> list[float]:
+        bias, weights = self.bias, self.weights
+        return [_sigmoid(bias + sum(map(mul, row, weights))) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class BodyModel:
+    line: Stage
+    context: Stage
+    trained_on: str = ""
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+def _stage(spec: dict[str, Any], names: Sequence[str], label: str) -> Stage:
+    weights = spec.get("weights", {})
+    if set(weights) != set(names):
+        missing = sorted(set(names) - set(weights))
+        extra = sorted(set(weights) - set(names))
+        raise BodyModelError(
+            f"body model {label} stage does not match the feature code "
+            f"(missing {missing[:5]}, unknown {extra[:5]}); retrain with bench/train_body.py"
+        )
+    return Stage(float(spec["bias"]), tuple(float(weights[name]) for name in names))
+
+
+def model_from_dict(data: dict[str, Any]) -> BodyModel:
+    """Build a model from the JSON shape written by bench/train_body.py."""
+    return BodyModel(
+        line=_stage(data["line"], LINE_FEATURES, "line"),
+        context=_stage(data["context"], CONTEXT_FEATURES, "context"),
+        trained_on=str(data.get("trained_on", "")),
+    )
+
+
+@lru_cache(maxsize=1)
+def load_model() -> BodyModel:
+    """The packaged model (read once per process)."""
+    resource = files("newsmill").joinpath(*MODEL_RESOURCE)
+    try:
+        data = json.loads(resource.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise BodyModelError(f"cannot read the packaged body model: {e}") from e
+    return model_from_dict(data)
+
+
+def score_lines(texts: Sequence[str], model: BodyModel | None = None) -> list[float]:
+    """Probability that each line is article body text.
+
+    `texts` are the non-empty lines of one page, in order (stripped). The score of a line
+    depends on its neighbours and its place on the page, so pass the whole page.
+    """
+    if not texts:
+        return []
+    model = model or load_model()
+    rows = line_features(texts)
+    first = model.line.probabilities(rows)
+    short = [row[_SHORT] for row in rows]
+    return model.context.probabilities(context_features(first, short))

@@ -1,0 +1,211 @@
+"""Line patterns built from the phrase lists in ``vocab/``: markers, credits, bylines, bios.
+
+Each function looks at one line's text only. Context (what comes before and after) is the
+job of ``roles.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from newsmill.segment.vocab import alternation, phrases
+
+WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*\.?", re.UNICODE)
+SENTENCE_END = re.compile(r"""[.!?…]["'”’)\]]*$|[.!?]\s*["'”’]$""")
+SPLIT_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+# A person's name: 2-5 capitalised tokens, initials allowed, lower-case particles inside.
+NAME_TOKEN = r"(?:[A-Z][\w'’\-]*\.?|[A-Z]\.)"
+PARTICLE = r"(?:de|del|della|der|den|di|da|du|van|von|bin|ibn|al|el|la|le|dos|das|y|St\.)"
+PERSON_NAME = rf"{NAME_TOKEN}(?:\s+(?:{PARTICLE}\s+)?{NAME_TOKEN}){{1,4}}"
+
+MONTHS = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+DATE = re.compile(
+    rf"\b(?:(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\.?,?\s+\d{{4}}"
+    rf"|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}"
+    rf"|\d+\s+(?:minutes?|hours?|days?|weeks?)\s+ago)\b",
+    re.IGNORECASE,
+)
+DATE_WORDS = re.compile(
+    r"\b(?:published|updated|posted|last|modified|on|at|am|pm|[ap]\.m\.|et|edt|est|gmt|utc|"
+    r"mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+    r"|\d{1,2}:\d{2}|[|,:\-–—•·]",
+    re.IGNORECASE,
+)
+#: Image file names and URL slugs left in a capture as alt text ("blinken-rand-paul").
+IMAGE_SLUG = re.compile(
+    r"^(?:[\w]+(?:[-_][\w]+){2,}|[\w\-]+\.(?:jpe?g|png|gif|webp|avif))$", re.IGNORECASE
+)
+SECTION_SEPARATOR = re.compile(r"\s(?:\||/|›|»|>|•|·)\s")
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(text)
+
+
+def ends_sentence(text: str) -> bool:
+    return bool(SENTENCE_END.search(text))
+
+
+@cache
+def _marker_re() -> re.Pattern[str]:
+    return re.compile(rf"^(?:(?:{alternation('markers')})\s*)+$")
+
+
+def is_marker(text: str) -> bool:
+    """A short line made only of "read more"-style phrases (even glued: "keep readingShow less")."""
+    if len(text) > 60:
+        return False
+    spaced = SPLIT_CAMEL.sub(" ", text).lower()
+    cleaned = re.sub(r"[^\w\s]", " ", spaced)
+    cleaned = " ".join(cleaned.split())
+    return bool(cleaned) and bool(_marker_re().match(cleaned))
+
+
+@cache
+def _credit_prefix_re() -> re.Pattern[str]:
+    return re.compile(
+        rf"^(?:{alternation('credit_prefixes')})\s*[:|]\s*\S"
+        r"|^(?:photo(?:graph)?s?|images?|pictures?|illustrations?)\s+(?:by|courtesy(?:\s+of)?)\s",
+        re.IGNORECASE,
+    )
+
+
+@cache
+def _agency_only_re() -> re.Pattern[str]:
+    agencies = alternation("credit_agencies")
+    return re.compile(
+        rf"^[(\[]?\s*(?:{agencies})(?:\s*[/,]\s*[\w .'’\-]+)?\s*[)\]]?\.?$"
+        rf"|^[\w .'’\-]{{1,40}}\s*/\s*(?:{agencies})\s*[)\]]?\.?$",
+        re.IGNORECASE,
+    )
+
+
+@cache
+def _credit_tail_re() -> re.Pattern[str]:
+    agencies = alternation("credit_agencies")
+    bracketed = (
+        rf"[(\[][^()\[\]]{{0,120}}?(?:\b(?:{agencies})\b|\bphoto\b|\bcredit\b|\bimage\b)"
+        rf"[^()\[\]]{{0,120}}[)\]]"
+    )
+    return re.compile(
+        rf"(?:{bracketed}|\bvia\s+(?:{agencies})\b|\b(?:{agencies})\s*/\s*[\w .'’\-]+)\.?\s*$",
+        re.IGNORECASE,
+    )
+
+
+# Credit lines that describe the article's lead image; they open an article even right
+# after a body paragraph, where other credits would belong to an inline picture.
+LEAD_IMAGE = re.compile(
+    r"^(?:top|header|featured?|lead|cover|main|hero)\s+(?:image|photo|picture|photograph)",
+    re.IGNORECASE,
+)
+
+
+def is_credit(text: str) -> bool:
+    """A line that is only an image credit: "Top image credit: ...", "(Reuters)", "AP Photo/X"."""
+    if len(text) > 600:
+        return False
+    return bool(_credit_prefix_re().match(text) or _agency_only_re().match(text))
+
+
+def credit_tail(text: str) -> int | None:
+    """Where a caption's trailing credit starts ("... (Reuters)", "... via REUTERS"), if any."""
+    match = _credit_tail_re().search(text)
+    if match is None or match.start() == 0:
+        return None
+    return match.start()
+
+
+@cache
+def _chrome_re() -> re.Pattern[str]:
+    return re.compile(rf"^(?:{alternation('chrome_phrases')})\b", re.IGNORECASE)
+
+
+def chrome_phrase(text: str) -> bool:
+    """Starts like a newsletter, social, legal or navigation line."""
+    return bool(_chrome_re().match(text.strip(" \t•·|>»-–—*#")))
+
+
+@cache
+def _byline_re() -> re.Pattern[str]:
+    return re.compile(rf"^(?:{alternation('byline_prefixes')})\s*:?\s+(?P<names>\S.*)$", re.I)
+
+
+def byline_names(text: str) -> list[str] | None:
+    """Names from a byline ("By Jane Doe and John Roe"), or None if the line isn't one."""
+    if len(words(text)) > 20:
+        return None
+    match = _byline_re().match(text)
+    if match is None:
+        return None
+    names = split_names(match.group("names"))
+    return names or None
+
+
+NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\|)\s*")
+FULL_NAME = re.compile(rf"^{PERSON_NAME}$")
+
+
+def split_names(text: str) -> list[str]:
+    """Person names in a list like "Jane Doe, John Roe and Ann Poe"; junk is dropped."""
+    text = DATE.split(text)[0]
+    junk = set(phrases("name_junk"))
+    names = []
+    for piece in NAME_SPLIT.split(text):
+        name = " ".join(piece.split()).strip(" .:-–—")
+        if name and name.lower() not in junk and FULL_NAME.match(name):
+            names.append(name)
+    return names
+
+
+@cache
+def _bio_re() -> re.Pattern[str]:
+    return re.compile(
+        rf"^[\s*_—–-]*(?P<name>{PERSON_NAME}),?\s+(?:{alternation('bio_verbs')})\b",
+    )
+
+
+@cache
+def _bio_word_re() -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{alternation('bio_words')})\b", re.IGNORECASE)
+
+
+def bio_name(text: str) -> str | None:
+    """The person an author bio is about ("Jane Doe is a fellow at ..."), else None."""
+    if len(text) > 1200:
+        return None
+    match = _bio_re().match(text)
+    if match is None or not _bio_word_re().search(text):
+        return None
+    name = match.group("name")
+    return name if split_names(name) == [name] else None
+
+
+def is_dateline(text: str) -> bool:
+    """A short line that is essentially a date ("Published March 5, 2024 at 10:00")."""
+    if len(words(text)) > 12:
+        return False
+    match = DATE.search(text)
+    if match is None:
+        return False
+    rest = DATE_WORDS.sub(" ", DATE.sub(" ", text))
+    return len(words(rest)) <= 2
+
+
+def is_section_like(text: str) -> bool:
+    """A short label: "Analysis | Europe", "Middle East", "WORLD"."""
+    tokens = words(text)
+    if not 1 <= len(tokens) <= 6 or len(text) > 60 or ends_sentence(text):
+        return False
+    if text.endswith((",", ";", ":")):
+        return False
+    if SECTION_SEPARATOR.search(text):
+        return True
+    return all(t[0].isupper() or t.lower() in {"and", "of", "the", "&"} for t in tokens)

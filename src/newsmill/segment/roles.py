@@ -1,0 +1,215 @@
+"""Giving every non-empty line a role.
+
+Two passes. ``line_cues`` says what each line looks like on its own (a marker, a credit,
+a bio, body-like text, a short label...). ``assign_roles`` then reads the cues in context:
+a short line is a title only if an article body follows it, a label is a section only
+next to a title, a short sentence is body only between body paragraphs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from newsmill.model import Line
+from newsmill.segment import patterns as pat
+
+#: Cues a header may hold between a title and the body it introduces.
+HEADER_CUES = frozenset({"credit", "caption", "byline", "dateline", "section", "image_alt"})
+#: How far after a title the body must start for the title to count.
+TITLE_REACH = 6
+DEK_MAX_WORDS = 60
+TITLE_MAX_WORDS = 30
+#: A body-like line this short, not ending in a full stop and not right after body text,
+#: may still be a headline ("Why didn't he?").
+BODY_TITLE_MAX_WORDS = 20
+ALT_MAX_WORDS = 20
+#: A line ending a sentence between two body paragraphs is body from this many words on.
+SANDWICH_MIN_WORDS = 3
+#: Chrome phrases of one word ("Home", "Latest") only count on lines this short.
+SHORT_CHROME_WORDS = 4
+LONG_CHROME_WORDS = 45
+
+
+def line_cues(lines: Sequence[Line], body_scores: Sequence[float], repeated: Sequence[bool],
+              threshold: float) -> list[str]:
+    return [
+        _cue(line.text, score, again, threshold)
+        for line, score, again in zip(lines, body_scores, repeated, strict=True)
+    ]
+
+
+def _cue(text: str, body_score: float, repeated: bool, threshold: float) -> str:
+    n_words = len(pat.words(text))
+    checks: tuple[tuple[str, bool], ...] = (
+        ("marker", pat.is_marker(text)),
+        ("credit", pat.is_credit(text)),
+        ("caption", n_words <= 80 and pat.credit_tail(text) is not None),
+        ("byline", pat.byline_names(text) is not None),
+        ("dateline", pat.is_dateline(text)),
+        ("bio", pat.bio_name(text) is not None),
+        ("chrome", repeated or _chrome_words(text, n_words)),
+        ("image_alt", bool(pat.IMAGE_SLUG.match(text))),
+        ("body", body_score >= threshold),
+        ("section", pat.is_section_like(text)),
+        ("title", _title_like(text, n_words)),
+    )
+    return next((cue for cue, hit in checks if hit), "short")
+
+
+def _chrome_words(text: str, n_words: int) -> bool:
+    if n_words > LONG_CHROME_WORDS or not pat.chrome_phrase(text):
+        return False
+    return n_words <= SHORT_CHROME_WORDS or len(pat.words(text.split()[0])) < n_words
+
+
+def _title_like(text: str, n_words: int) -> bool:
+    if not 2 <= n_words <= TITLE_MAX_WORDS or text.endswith((".", ",", ";", ":")):
+        return text.endswith("...") and 2 <= n_words <= TITLE_MAX_WORDS
+    first = text.lstrip("\"'“‘(")[:1]
+    return first.isupper() or first.isdigit()
+
+
+def assign_roles(lines: Sequence[Line], cues: list[str]) -> None:
+    """Set ``role`` and ``reason`` on every line from the cues in context."""
+    roles: list[str | None] = [None] * len(lines)
+    _image_alts(lines, cues, roles)
+    _titles(lines, cues, roles)
+    _bodies(lines, cues, roles)
+    _bios(cues, roles)
+    _trailing_sections(cues, roles)
+    for i, line in enumerate(lines):
+        role = roles[i] or _fallback(cues[i])
+        line.role = role
+        line.reason = line.reason or (cues[i] if role == cues[i] else f"{cues[i]}->{role}")
+
+
+def _fallback(cue: str) -> str:
+    if cue in {"marker", "credit", "caption", "byline", "dateline", "bio", "body"}:
+        return cue
+    return "chrome"
+
+
+def _image_alts(lines: Sequence[Line], cues: list[str], roles: list[str | None]) -> None:
+    """A short line right before a credit, and not after body text, is the image's alt text."""
+    for i, cue in enumerate(cues):
+        if cue == "image_alt":
+            roles[i] = "image_alt"
+        elif (
+            i + 1 < len(cues)
+            and cues[i + 1] == "credit"
+            and cue in {"title", "section", "short", "body"}
+            and len(pat.words(lines[i].text)) <= ALT_MAX_WORDS
+            and (i == 0 or cues[i - 1] != "body")
+        ):
+            roles[i] = cues[i] = "image_alt"
+
+
+def _titles(lines: Sequence[Line], cues: list[str], roles: list[str | None]) -> None:
+    for i, cue in enumerate(cues):
+        if roles[i] is not None or not _title_candidate(lines, cues, i):
+            continue
+        body_at = _body_follows(lines, cues, i)
+        if body_at is None:
+            continue
+        if cue == "section" and _kicker(cues, i):
+            continue  # a label above a title: handled as that title's section
+        roles[i] = "title"
+        _header(lines, cues, roles, i, body_at)
+
+
+def _title_candidate(lines: Sequence[Line], cues: list[str], i: int) -> bool:
+    if cues[i] in {"title", "section"}:
+        return True
+    if cues[i] != "body" or (i > 0 and cues[i - 1] == "body"):
+        return False
+    text = lines[i].text
+    return len(pat.words(text)) <= BODY_TITLE_MAX_WORDS and not text.endswith((".", ":", ","))
+
+
+def _kicker(cues: list[str], i: int) -> bool:
+    """A section label directly above a title-like line."""
+    return i + 1 < len(cues) and cues[i + 1] == "title"
+
+
+def _body_follows(lines: Sequence[Line], cues: list[str], i: int) -> int | None:
+    """Index of the body line a title at ``i`` introduces, if one starts soon enough."""
+    allowed_dek = True
+    for j in range(i + 1, min(len(cues), i + 1 + TITLE_REACH)):
+        if cues[j] == "body":
+            if allowed_dek and j == i + 1 and _dek_like(lines[j]) and _next_body(cues, j):
+                return _next_body(cues, j)
+            return j
+        if cues[j] in HEADER_CUES:
+            allowed_dek = False
+            continue
+        if j == i + 1 and cues[j] in {"title", "short"} and _dek_like(lines[j]):
+            continue
+        return None
+    return None
+
+
+def _next_body(cues: list[str], j: int) -> int | None:
+    for k in range(j + 1, min(len(cues), j + 1 + TITLE_REACH)):
+        if cues[k] == "body":
+            return k
+        if cues[k] not in HEADER_CUES:
+            return None
+    return None
+
+
+def _dek_like(line: Line) -> bool:
+    n_words = len(pat.words(line.text))
+    return 4 <= n_words <= DEK_MAX_WORDS and pat.ends_sentence(line.text)
+
+
+def _header(
+    lines: Sequence[Line], cues: list[str], roles: list[str | None], title: int, body: int
+) -> None:
+    """Roles between a title and its body: dek, section, byline, dateline, credits."""
+    if title > 0 and cues[title - 1] == "section" and roles[title - 1] is None:
+        roles[title - 1] = "section"
+    for j in range(title + 1, body):
+        if cues[j] == "section":
+            roles[j] = "section"
+        elif j == title + 1 and cues[j] in {"body", "title", "short"} and _dek_like(lines[j]):
+            roles[j] = "dek"
+        elif cues[j] in HEADER_CUES:
+            roles[j] = cues[j]
+
+
+def _bodies(lines: Sequence[Line], cues: list[str], roles: list[str | None]) -> None:
+    """Body cues are body; a short sentence between two body paragraphs is body too."""
+    for i, cue in enumerate(cues):
+        if roles[i] is not None:
+            continue
+        if cue == "body":
+            roles[i] = "body"
+        elif cue in {"short", "title", "section"} and _sandwiched(lines, cues, i):
+            roles[i] = "body"
+
+
+def _sandwiched(lines: Sequence[Line], cues: list[str], i: int) -> bool:
+    if i == 0 or i + 1 >= len(cues) or cues[i - 1] != "body" or cues[i + 1] != "body":
+        return False
+    text = lines[i].text
+    return len(pat.words(text)) >= SANDWICH_MIN_WORDS and (
+        pat.ends_sentence(text) or text.endswith((":", ","))
+    )
+
+
+def _trailing_sections(cues: list[str], roles: list[str | None]) -> None:
+    """A label right after an article's closing caption or bio may repeat its section;
+    assembly keeps it with that article or the next one, or makes it chrome."""
+    for i, cue in enumerate(cues):
+        if cue == "section" and roles[i] is None and i > 0 and roles[i - 1] in {"caption", "bio"}:
+            roles[i] = "section"
+
+
+def _bios(cues: list[str], roles: list[str | None]) -> None:
+    """A bio-like line in the middle of a body run is a body paragraph about someone."""
+    for i, cue in enumerate(cues):
+        if cue != "bio" or roles[i] is not None:
+            continue
+        before = i > 0 and cues[i - 1] == "body"
+        after = i + 1 < len(cues) and cues[i + 1] == "body"
+        roles[i] = "body" if (before and after) or (after and not before) else "bio"

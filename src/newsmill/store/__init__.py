@@ -1,0 +1,1 @@
+"""The embedded store: SQLite with WAL and an FTS5 index."""
