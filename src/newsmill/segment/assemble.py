@@ -60,7 +60,7 @@ def group_lines(lines: Sequence[Line]) -> list[list[int]]:
         chrome_run = 0
         current.members.append(i)
         current.has_body |= role == "body"
-        current.closed |= role in CLOSERS and current.has_body or role == "marker"
+        current.closed |= (role in CLOSERS and current.has_body) or role == "marker"
         if role == "section" and current.section is None:
             current.section = line.text
     groups.append(current)

@@ -7,7 +7,6 @@ job of ``roles.py``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
 
 from newsmill.segment.vocab import alternation, phrases

@@ -30,8 +30,9 @@ SHORT_CHROME_WORDS = 4
 LONG_CHROME_WORDS = 45
 
 
-def line_cues(lines: Sequence[Line], body_scores: Sequence[float], repeated: Sequence[bool],
-              threshold: float) -> list[str]:
+def line_cues(
+    lines: Sequence[Line], body_scores: Sequence[float], repeated: Sequence[bool], threshold: float
+) -> list[str]:
     return [
         _cue(line.text, score, again, threshold)
         for line, score, again in zip(lines, body_scores, repeated, strict=True)
@@ -182,9 +183,7 @@ def _bodies(lines: Sequence[Line], cues: list[str], roles: list[str | None]) -> 
     for i, cue in enumerate(cues):
         if roles[i] is not None:
             continue
-        if cue == "body":
-            roles[i] = "body"
-        elif cue in {"short", "title", "section"} and _sandwiched(lines, cues, i):
+        if cue == "body" or (cue in {"short", "title", "section"} and _sandwiched(lines, cues, i)):
             roles[i] = "body"
 
 

@@ -13,9 +13,11 @@ CREATE TABLE pages (
     text        TEXT NOT NULL,
     n_lines     INTEGER NOT NULL,
     html_meta   TEXT,            -- JSON of HtmlMeta, when the page came from HTML
+    segmented   INTEGER NOT NULL DEFAULT 0,  -- 0: stored, segmentation pending
     ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
 CREATE INDEX pages_site ON pages(site);
+CREATE INDEX pages_pending ON pages(segmented) WHERE segmented = 0;
 
 CREATE TABLE lines (
     page_id    INTEGER NOT NULL REFERENCES pages(id) ON DELETE CASCADE,

@@ -1,0 +1,276 @@
+"""Core commands: ingest, articles, show, search, export."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Callable
+from contextlib import nullcontext
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from newsmill.cli.app import (
+    ConfigOption,
+    DbOption,
+    JsonOption,
+    app,
+    console,
+    domain_errors,
+    err_console,
+    options_for,
+    print_json,
+)
+from newsmill.ingest import IngestStats, ingest
+from newsmill.store import query
+from newsmill.store.db import connect
+from newsmill.store.export import KINDS, export
+
+ROLE_STYLE = {
+    "title": "bold",
+    "dek": "italic",
+    "section": "magenta",
+    "byline": "cyan",
+    "dateline": "cyan",
+    "body": "",
+    "bio": "green",
+    "caption": "yellow",
+    "credit": "yellow dim",
+    "image_alt": "dim",
+    "marker": "red",
+    "chrome": "dim strike",
+}
+
+
+@app.command("ingest")
+def ingest_command(
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files, folders (read recursively), globs, or - for stdin: text dumps, "
+            "HTML (.html/.htm, also .gz), WARC (.warc/.warc.gz), JSONL."
+        ),
+    ],
+    db: DbOption = None,
+    config: ConfigOption = None,
+    enrich: Annotated[
+        bool,
+        typer.Option("--enrich/--no-enrich", help="Find entities, quotes and figures."),
+    ] = True,
+    progress: Annotated[
+        bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")
+    ] = True,
+) -> None:
+    """Read page captures into the store: pages, line roles, articles, duplicates."""
+    with domain_errors():
+        options = options_for(db, config)
+        database = connect(options.db)
+        bar = _progress_bar() if progress and sys.stderr.isatty() else None
+        with bar or nullcontext():
+            stats = ingest(database, sources, options, _reporter(bar), enrich=enrich)
+        _print_summary(stats, options.db)
+        if not stats.ingested_anything:
+            raise typer.Exit(1)
+
+
+def _progress_bar() -> Progress:
+    return Progress(
+        TextColumn("{task.description:>8}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+    )
+
+
+def _reporter(bar: Progress | None) -> Callable[[str, int, int | None], None]:
+    """Progress callback for the library: one bar per stage, with a rate and an ETA."""
+    tasks: dict[str, TaskID] = {}
+
+    def report(stage: str, done: int, total: int | None) -> None:
+        if bar is None:
+            return
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total, rate="")
+        task = tasks[stage]
+        elapsed = next(t.elapsed for t in bar.tasks if t.id == task) or 0.0
+        rate = f"{done / elapsed:,.0f}/s" if elapsed > 0.5 else ""
+        bar.update(task, completed=done, total=total, rate=rate)
+
+    return report
+
+
+def _print_summary(stats: IngestStats, db_path: str) -> None:
+    console.print(
+        f"[bold]{stats.pages_new}[/] new pages, {stats.pages_known} already stored, "
+        f"{len(stats.skipped)} skipped; {stats.articles} articles "
+        f"({stats.partial} partial) in {escape(db_path)}"
+    )
+    for key, value in stats.extra.items():
+        console.print(f"  {key}: {value}")
+    if stats.roles:
+        roles = ", ".join(f"{role} {n}" for role, n in stats.roles.most_common())
+        console.print(f"  line roles: {roles}", style="dim")
+    if stats.skipped:
+        reasons = Counter(skip.reason for skip in stats.skipped)
+        console.print(
+            "  skipped: " + ", ".join(f"{r} {n}" for r, n in reasons.most_common()),
+            style="yellow",
+        )
+        for skip in stats.skipped[:20]:
+            console.print(
+                f"    {escape(skip.source)}: {skip.reason}"
+                + (f" ({escape(skip.detail)})" if skip.detail else ""),
+                style="yellow",
+            )
+        if len(stats.skipped) > 20:
+            console.print(f"    … and {len(stats.skipped) - 20} more (`newsmill skipped`)")
+
+
+@app.command("articles")
+def articles_command(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many rows (0: all).")] = 50,
+    offset: Annotated[int, typer.Option(help="Skip this many rows first.")] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """List articles: id, title (or first words), section, authors, page, partial."""
+    with domain_errors():
+        database = connect(options_for(db).db, readonly=True)
+        rows = list(query.list_articles(database, limit or None, offset))
+        if as_json:
+            print_json([asdict(row) for row in rows])
+            return
+        total = query.count_articles(database)
+        table = Table(title=f"{total} articles", title_justify="left", expand=True)
+        table.add_column("id", no_wrap=True, min_width=14)
+        table.add_column("title / first words", ratio=4, overflow="fold")
+        table.add_column("section", ratio=1, overflow="fold")
+        table.add_column("authors", ratio=1, overflow="fold")
+        table.add_column("page", ratio=1, overflow="fold")
+        table.add_column("partial", no_wrap=True)
+        for row in rows:
+            title = escape(row.title) if row.title else f"[dim]{escape(row.first_words)}…[/]"
+            table.add_row(
+                row.id,
+                title,
+                escape(row.section or ""),
+                escape(", ".join(row.authors)),
+                escape(_short_source(row.source)),
+                "partial" if row.partial else "",
+            )
+        console.print(table)
+        if total > offset + len(rows):
+            console.print(f"[dim]{total - offset - len(rows)} more: use --limit 0 or --offset[/]")
+
+
+def _short_source(source: str) -> str:
+    return source if "://" in source else Path(source).name
+
+
+@app.command("show")
+def show_command(
+    article_id: Annotated[str, typer.Argument(help="Article id (or an unambiguous prefix).")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show one article, each part labelled with its role."""
+    with domain_errors():
+        database = connect(options_for(db).db, readonly=True)
+        record = query.article_record(database, query.find_article(database, article_id))
+        if as_json:
+            print_json(record)
+            return
+        page = record["page"]
+        console.print(f"[bold]{record['id']}[/]  {escape(page['source'])}  site {page['site']}")
+        if record["partial"]:
+            console.print("[red]partial: cut off by a read-more marker[/]")
+        text = query.page_text(database, record["page"]["sha256"])
+        for part in record["parts"]:
+            style = ROLE_STYLE.get(part["role"], "")
+            label = f"[dim]{part['role']:>9} {part['first_line']:>4}[/]"
+            span = escape(text[part["start"] : part["end"]])
+            console.print(f"{label}  [{style}]{span}[/]" if style else f"{label}  {span}")
+
+
+@app.command("search")
+def search_command(
+    text: Annotated[str, typer.Argument(help='Full-text query: words, "phrases", AND/OR/NOT.')],
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(help="At most this many results.")] = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """Full-text search over titles, deks and bodies, best matches first."""
+    with domain_errors():
+        database = connect(options_for(db).db, readonly=True)
+        hits = query.search(database, text, limit=limit)
+        if as_json:
+            print_json(
+                [
+                    {**asdict(hit.article), "snippet": _plain(hit.snippet), "score": hit.score}
+                    for hit in hits
+                ]
+            )
+            return
+        if not hits:
+            console.print(f"no articles match {text!r}")
+            raise typer.Exit(0)
+        for hit in hits:
+            row = hit.article
+            title = escape(row.title) if row.title else f"[dim]{escape(row.first_words)}…[/]"
+            console.print(f"[bold]{row.id}[/]  {title}  [dim]{hit.score:.2f}[/]")
+            console.print("    " + _highlight(hit.snippet))
+
+
+def _plain(snippet: str) -> str:
+    return snippet.replace(query.SNIPPET_OPEN, "").replace(query.SNIPPET_CLOSE, "")
+
+
+def _highlight(snippet: str) -> str:
+    text = escape(" ".join(snippet.split()))
+    return text.replace(query.SNIPPET_OPEN, "[reverse]").replace(query.SNIPPET_CLOSE, "[/]")
+
+
+@app.command("export")
+def export_command(
+    out: Annotated[str, typer.Option("--out", help="File to write.")],
+    what: Annotated[str, typer.Option("--what", help=f"One of: {', '.join(KINDS)}.")] = "articles",
+    fmt: Annotated[str, typer.Option("--format", help="jsonl or parquet.")] = "jsonl",
+    db: DbOption = None,
+) -> None:
+    """Export articles, line roles (and later quotes, figures, entities) to JSONL or Parquet."""
+    with domain_errors():
+        database = connect(options_for(db).db, readonly=True)
+        count = export(database, what, fmt, out)
+        console.print(f"wrote {count} {what} records to {escape(out)}")
+
+
+@app.command("skipped")
+def skipped_command(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List input that produced no page, and why."""
+    with domain_errors():
+        database = connect(options_for(db).db, readonly=True)
+        rows = [dict(r) for r in database.execute("SELECT source, reason, detail, at FROM skipped")]
+        if as_json:
+            print_json(rows)
+            return
+        table = Table(title=f"{len(rows)} skipped inputs", title_justify="left")
+        for column in ("source", "reason", "detail", "at"):
+            table.add_column(column, overflow="fold")
+        for r in rows:
+            table.add_row(escape(r["source"]), r["reason"], escape(r["detail"]), r["at"])
+        console.print(table)

@@ -1,0 +1,205 @@
+"""Reading articles back: listing, one article with its parts, full-text search."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from newsmill.errors import QueryError, StoreError
+
+SNIPPET_OPEN = "\x02"  # highlight delimiters inside snippets; the CLI and web style them
+SNIPPET_CLOSE = "\x03"
+
+
+@dataclass(slots=True)
+class ArticleRow:
+    id: str
+    title: str | None
+    first_words: str
+    section: str | None
+    authors: list[str]
+    source: str
+    site: str
+    partial: bool
+    words: int
+    published: str | None
+
+
+@dataclass(slots=True)
+class SearchHit:
+    article: ArticleRow
+    snippet: str
+    score: float
+
+
+_LIST_COLUMNS = """a.id, a.title, substr(a.body, 1, 160) AS head, a.section, a.authors,
+    p.source, p.site, a.partial, a.words, a.published"""
+
+
+def _row(row: sqlite3.Row) -> ArticleRow:
+    head = " ".join(row["head"].split()[:12])
+    return ArticleRow(
+        id=row["id"],
+        title=row["title"],
+        first_words=head,
+        section=row["section"],
+        authors=json.loads(row["authors"]),
+        source=row["source"],
+        site=row["site"],
+        partial=bool(row["partial"]),
+        words=row["words"],
+        published=row["published"],
+    )
+
+
+def list_articles(
+    db: sqlite3.Connection, limit: int | None = None, offset: int = 0
+) -> Iterator[ArticleRow]:
+    sql = f"""SELECT {_LIST_COLUMNS} FROM articles a JOIN pages p ON p.id = a.page_id
+              ORDER BY p.id, a.idx LIMIT ? OFFSET ?"""
+    for row in db.execute(sql, (-1 if limit is None else limit, offset)):
+        yield _row(row)
+
+
+def count_articles(db: sqlite3.Connection) -> int:
+    return int(db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+
+def find_article(db: sqlite3.Connection, article_id: str) -> str:
+    """The full id of an article from its id or an unambiguous prefix of it."""
+    rows = db.execute(
+        "SELECT id FROM articles WHERE id = ? OR id LIKE ? ESCAPE '\\' LIMIT 2",
+        (article_id, _like_prefix(article_id)),
+    ).fetchall()
+    exact = [row[0] for row in rows if row[0] == article_id]
+    if exact:
+        return exact[0]
+    if not rows:
+        raise StoreError(f"no article {article_id!r}: `newsmill articles` lists them")
+    if len(rows) > 1:
+        raise StoreError(f"article id {article_id!r} is ambiguous: give more of it")
+    return str(rows[0][0])
+
+
+def _like_prefix(text: str) -> str:
+    return re.sub(r"([%_\\])", r"\\\1", text) + "%"
+
+
+def page_text(db: sqlite3.Connection, sha256: str) -> str:
+    row = db.execute("SELECT text FROM pages WHERE sha256 = ?", (sha256,)).fetchone()
+    if row is None:
+        raise StoreError(f"no page {sha256}")
+    return str(row[0])
+
+
+def article_record(db: sqlite3.Connection, article_id: str) -> dict[str, Any]:
+    """One article in the export schema, with its parts' text."""
+    row = db.execute(
+        """SELECT a.*, p.sha256, p.source, p.url, p.site, p.text AS page_text
+           FROM articles a JOIN pages p ON p.id = a.page_id WHERE a.id = ?""",
+        (article_id,),
+    ).fetchone()
+    if row is None:
+        raise StoreError(f"no article {article_id!r}")
+    return _record(db, row)
+
+
+def iter_article_records(db: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+    """Every article in the export schema, page by page, without loading all pages at once."""
+    page_ids = [r[0] for r in db.execute("SELECT id FROM pages ORDER BY id")]
+    for page_id in page_ids:
+        rows = db.execute(
+            """SELECT a.*, p.sha256, p.source, p.url, p.site, p.text AS page_text
+               FROM articles a JOIN pages p ON p.id = a.page_id
+               WHERE a.page_id = ? ORDER BY a.idx""",
+            (page_id,),
+        ).fetchall()
+        for row in rows:
+            yield _record(db, row)
+
+
+def _record(db: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
+    text = row["page_text"]
+    parts = [
+        {
+            "role": p["role"],
+            "first_line": p["first_line"],
+            "last_line": p["last_line"],
+            "start": p["start"],
+            "end": p["end"],
+        }
+        for p in db.execute(
+            'SELECT role, first_line, last_line, start, "end" FROM parts '
+            "WHERE article_id = ? ORDER BY seq",
+            (row["id"],),
+        )
+    ]
+
+    def texts(role: str) -> list[str]:
+        return [text[p["start"] : p["end"]] for p in parts if p["role"] == role]
+
+    record: dict[str, Any] = {
+        "id": row["id"],
+        "page": {
+            "sha256": row["sha256"],
+            "source": row["source"],
+            "url": row["url"],
+            "site": row["site"],
+        },
+        "title": row["title"],
+        "dek": row["dek"],
+        "section": row["section"],
+        "authors": json.loads(row["authors"]),
+        "bio": row["bio"],
+        "published": row["published"],
+        "paragraphs": texts("body"),
+        "captions": texts("caption"),
+        "credits": texts("credit"),
+        "partial": bool(row["partial"]),
+        "parts": parts,
+    }
+    return record
+
+
+def iter_line_records(db: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+    """One record per non-empty line of every page: {page, source, line, role, article}."""
+    sql = """SELECT p.sha256, p.source, l.line, l.role, l.article_id, l.reason
+             FROM lines l JOIN pages p ON p.id = l.page_id ORDER BY l.page_id, l.line"""
+    for row in db.execute(sql):
+        yield {
+            "page": row["sha256"],
+            "source": row["source"],
+            "line": row["line"],
+            "role": row["role"],
+            "article": row["article_id"],
+            "reason": row["reason"],
+        }
+
+
+def search(db: sqlite3.Connection, query: str, limit: int = 20, offset: int = 0) -> list[SearchHit]:
+    """Full-text search over title, dek and body, ranked by BM25 (title weighted highest)."""
+    if not query.strip():
+        raise QueryError("empty search query")
+    sql = f"""SELECT {_LIST_COLUMNS},
+                     snippet(articles_fts, 2, '{SNIPPET_OPEN}', '{SNIPPET_CLOSE}', '…', 24) AS snip,
+                     bm25(articles_fts, 5.0, 2.0, 1.0) AS score
+              FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
+              JOIN pages p ON p.id = a.page_id
+              WHERE articles_fts MATCH ? ORDER BY score LIMIT ? OFFSET ?"""
+    try:
+        rows = db.execute(sql, (query, limit, offset)).fetchall()
+    except sqlite3.OperationalError as e:
+        raise QueryError(_explain_fts_error(query, e)) from e
+    return [SearchHit(article=_row(r), snippet=r["snip"], score=-r["score"]) for r in rows]
+
+
+def _explain_fts_error(query: str, error: sqlite3.OperationalError) -> str:
+    hint = (
+        'Use plain words, "quoted phrases", AND / OR / NOT between terms, prefix*; '
+        "balance your quotes and brackets."
+    )
+    return f"invalid search query {query!r} ({error}). {hint}"

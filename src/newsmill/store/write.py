@@ -1,0 +1,181 @@
+"""Writing pages, their line roles and their articles.
+
+A page is stored in one transaction (with its contribution to the site's repetition
+counts), and its segmentation in a second one. A page whose segmentation has not been
+written is *pending*; the next ingest finishes it. The store is consistent after a crash
+at any point: no half-written page, no article without its parts.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import asdict
+
+from newsmill.model import Article, HtmlMeta, Line, Page, Segmented, Skip
+
+
+def page_exists(db: sqlite3.Connection, sha256: str) -> bool:
+    return db.execute("SELECT 1 FROM pages WHERE sha256 = ?", (sha256,)).fetchone() is not None
+
+
+def store_page(db: sqlite3.Connection, page: Page, keys: Iterable[int]) -> int | None:
+    """Insert a page and count its repetition keys; None if these bytes are already stored."""
+    with transaction(db):
+        cursor = db.execute(
+            """INSERT INTO pages (sha256, source, url, site, captured_at, kind, encoding, lossy,
+                                  record_id, text, n_lines, html_meta)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(sha256) DO NOTHING""",
+            (
+                page.sha256,
+                page.source,
+                page.url,
+                page.site,
+                page.captured_at,
+                page.kind,
+                page.encoding,
+                int(page.lossy),
+                page.record_id,
+                page.text,
+                page.text.count("\n") + 1,
+                json.dumps(asdict(page.html), ensure_ascii=False) if page.html else None,
+            ),
+        )
+        if cursor.rowcount == 0:
+            return None
+        db.executemany(
+            """INSERT INTO site_lines (site, hash, pages) VALUES (?, ?, 1)
+               ON CONFLICT(site, hash) DO UPDATE SET pages = pages + 1""",
+            ((page.site, key) for key in keys),
+        )
+        return cursor.lastrowid
+
+
+def site_counts(db: sqlite3.Connection, site: str, keys: Iterable[int]) -> dict[int, int]:
+    """How many pages of ``site`` each of ``keys`` appeared on."""
+    wanted = list(keys)
+    counts: dict[int, int] = {}
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = db.execute(
+            f"SELECT hash, pages FROM site_lines WHERE site = ? AND hash IN ({marks})",
+            (site, *chunk),
+        )
+        counts.update((row[0], row[1]) for row in rows)
+    return counts
+
+
+def pending_pages(db: sqlite3.Connection) -> list[int]:
+    """Ids of pages whose segmentation is not stored yet."""
+    rows = db.execute("SELECT id FROM pages WHERE segmented = 0 ORDER BY id")
+    return [row[0] for row in rows]
+
+
+def load_page(db: sqlite3.Connection, page_id: int) -> Page:
+    row = db.execute("SELECT * FROM pages WHERE id = ?", (page_id,)).fetchone()
+    return page_from_row(row)
+
+
+def page_from_row(row: sqlite3.Row) -> Page:
+    html = HtmlMeta(**json.loads(row["html_meta"])) if row["html_meta"] else None
+    return Page(
+        sha256=row["sha256"],
+        source=row["source"],
+        text=row["text"],
+        kind=row["kind"],
+        site=row["site"],
+        url=row["url"],
+        captured_at=row["captured_at"],
+        encoding=row["encoding"],
+        lossy=bool(row["lossy"]),
+        record_id=row["record_id"],
+        html=html,
+    )
+
+
+def write_segmented(db: sqlite3.Connection, page_id: int, segmented: Segmented) -> list[str]:
+    """Replace a page's lines and articles in one transaction; return the article ids."""
+    with transaction(db):
+        db.execute("DELETE FROM articles WHERE page_id = ?", (page_id,))
+        db.execute("DELETE FROM lines WHERE page_id = ?", (page_id,))
+        ids = {article.index: article.id for article in segmented.articles}
+        db.executemany(
+            'INSERT INTO lines (page_id, line, start, "end", role, reason, article_id) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                (page_id, ln.number, ln.start, ln.end, ln.role, ln.reason, _article_id(ids, ln))
+                for ln in segmented.lines
+            ),
+        )
+        for article in segmented.articles:
+            _insert_article(db, page_id, article)
+        db.execute("UPDATE pages SET segmented = 1 WHERE id = ?", (page_id,))
+    return list(ids.values())
+
+
+def _article_id(ids: dict[int, str], line: Line) -> str | None:
+    return None if line.article is None else ids[line.article]
+
+
+def _insert_article(db: sqlite3.Connection, page_id: int, article: Article) -> None:
+    parts = article.parts
+    db.execute(
+        """INSERT INTO articles (id, page_id, idx, title, dek, section, authors, bio, published,
+                                 partial, body, words, first_line, last_line, start, "end")
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            article.id,
+            page_id,
+            article.index,
+            article.title,
+            article.dek,
+            article.section,
+            json.dumps(article.authors, ensure_ascii=False),
+            article.bio,
+            article.published,
+            int(article.partial),
+            article.body,
+            len(article.body.split()),
+            min(p.first_line for p in parts),
+            max(p.last_line for p in parts),
+            article.start,
+            article.end,
+        ),
+    )
+    db.executemany(
+        "INSERT INTO article_authors (article_id, name) VALUES (?, ?)",
+        ((article.id, name) for name in article.authors),
+    )
+    db.executemany(
+        'INSERT INTO parts (article_id, seq, role, first_line, last_line, start, "end") '
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            (article.id, seq, p.role, p.first_line, p.last_line, p.start, p.end)
+            for seq, p in enumerate(parts)
+        ),
+    )
+
+
+def record_skip(db: sqlite3.Connection, skip: Skip) -> None:
+    with transaction(db):
+        db.execute(
+            "INSERT INTO skipped (source, reason, detail) VALUES (?, ?, ?)",
+            (skip.source, skip.reason, skip.detail),
+        )
+
+
+class transaction:
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, kind: object, value: object, traceback: object) -> None:
+        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
