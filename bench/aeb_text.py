@@ -93,7 +93,7 @@ def segmenter_texts(pages: Sequence[BenchPage]) -> list[str] | None:
     for page in pages:
         text = "\n".join(page.lines)
         record = model.Page(sha256=page.id, source=page.id, text=text, kind="html", site=page.host)
-        result = segment_page(record, site_chrome=None)
+        result = segment_page(record)
         texts.append("\n".join(p for article in result.articles for p in article.paragraphs))
     return texts
 

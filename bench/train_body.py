@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from render import BenchPage, load_aeb, load_fundus
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
@@ -34,9 +33,11 @@ from newsmill.segment.features import (
     context_features,
     line_features,
 )
+from render import BenchPage, load_aeb, load_fundus
 
 INNER_FOLDS = 5  # folds for the out-of-fold line-stage probabilities the context stage sees
-C = 1.0  # inverse regularisation strength of both stages
+C = 1.0  # inverse regularisation strength of every stage
+CONTEXT_ROUNDS = 2  # context stages applied one after the other
 _SHORT = BASE_FEATURES.index("short")
 
 
@@ -77,33 +78,39 @@ def _stack(items: Sequence[PageRows]) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return x, y, w
 
 
-def _context_rows(stage: dict, item: PageRows) -> list[list[float]]:
-    if not item.rows:
+def _probs(stage: dict, names: Sequence[str], rows: Sequence[Sequence[float]]) -> list[float]:
+    if not rows:
         return []
-    coef = np.array([stage["weights"][n] for n in LINE_FEATURES])
-    z = np.array(item.rows) @ coef + stage["bias"]
-    probs = (1.0 / (1.0 + np.exp(-z))).tolist()
-    return context_features(probs, [row[_SHORT] for row in item.rows])
+    coef = np.array([stage["weights"][n] for n in names])
+    z = np.array(rows) @ coef + stage["bias"]
+    return (1.0 / (1.0 + np.exp(-z))).tolist()
 
 
-def fit(items: Sequence[PageRows], trained_on: str) -> dict[str, Any]:
-    """Fit both stages; the context stage learns from out-of-fold line probabilities."""
+def fit(items: Sequence[PageRows], trained_on: str, rounds: int = CONTEXT_ROUNDS) -> dict[str, Any]:
+    """Fit the line stage and `rounds` context stages. The first context stage learns from
+    out-of-fold line probabilities; later ones from the previous context stage's output."""
     groups = [item.page.host for item in items]
-    context_rows: list[list[list[float]]] = [[] for _ in items]
+    probs: list[list[float]] = [[] for _ in items]
     folds = GroupKFold(n_splits=min(INNER_FOLDS, len(set(groups))))
     for train, held in folds.split(np.zeros(len(items)), groups=groups):
         stage = _fit_stage(*_stack([items[i] for i in train]), LINE_FEATURES)
         for i in held:
-            context_rows[i] = _context_rows(stage, items[i])
+            probs[i] = _probs(stage, LINE_FEATURES, items[i].rows)
     line_stage = _fit_stage(*_stack(items), LINE_FEATURES)
     _, y, w = _stack(items)
-    xc = np.array([row for rows in context_rows for row in rows], dtype=float)
-    context_stage = _fit_stage(xc, y, w, CONTEXT_FEATURES)
+    shorts = [[row[_SHORT] for row in item.rows] for item in items]
+    context_stages = []
+    for _ in range(rounds):
+        rows = [context_features(p, s) for p, s in zip(probs, shorts, strict=True)]
+        xc = np.array([row for page in rows for row in page], dtype=float)
+        stage = _fit_stage(xc, y, w, CONTEXT_FEATURES)
+        context_stages.append(stage)
+        probs = [_probs(stage, CONTEXT_FEATURES, page) for page in rows]
     return {
         "format": 1,
         "trained_on": trained_on,
         "line": line_stage,
-        "context": context_stage,
+        "context": context_stages,
     }
 
 

@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from newsmill.dedup import update_clusters
+from newsmill.enrich.run import enrich_articles
 from newsmill.model import Page, Skip
 from newsmill.options import Options
 from newsmill.read import count_inputs, iter_inputs
@@ -60,7 +62,37 @@ def ingest(
     stats = IngestStats()
     store_pages(db, sources, options, stats, progress)
     segment_pending(db, options, stats, progress)
+    link_duplicates(db, options, stats, progress)
+    if enrich:
+        enrich_pending(db, options, stats, progress)
     return stats
+
+
+def link_duplicates(
+    db: sqlite3.Connection, options: Options, stats: IngestStats, progress: Progress = _quiet
+) -> None:
+    """Add every article not yet in a cluster to the duplicate clusters (incremental)."""
+    progress("dedup", 0, None)
+    found = update_clusters(db, None, options.dedup)
+    progress("dedup", found.articles, found.articles)
+    stats.extra["duplicates"] = (
+        f"{found.new_duplicates} new copies of stored articles "
+        f"({found.exact} exact, {found.near} near, {found.contained} contained links)"
+    )
+
+
+def enrich_pending(
+    db: sqlite3.Connection, options: Options, stats: IngestStats, progress: Progress = _quiet
+) -> None:
+    """Entities, quotes and figures for every article not enriched yet."""
+    progress("enrich", 0, None)
+    found = enrich_articles(db, None, options.enrich)
+    progress("enrich", found.articles, found.articles)
+    if found.articles:
+        stats.extra["enriched"] = (
+            f"{found.articles} articles: {found.quotes} quotes, {found.figures} figures, "
+            f"{found.entities} entities"
+        )
 
 
 def store_pages(

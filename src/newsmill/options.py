@@ -29,12 +29,16 @@ class SegmentOptions:
 
 @dataclass(frozen=True, slots=True)
 class DedupOptions:
-    num_perm: int = 128
-    shingle_words: int = 5
-    jaccard_threshold: float = 0.7
-    containment_threshold: float = 0.8
-    bands: int = 32
+    num_perm: int = 128  # MinHash permutations; must be a multiple of `bands`
+    shingle_words: int = 5  # words per shingle
+    jaccard_threshold: float = 0.7  # estimated Jaccard at or above which two texts are near copies
+    containment_threshold: float = 0.8  # share of a text found in another to call it a partial copy
+    bands: int = 32  # LSH bands (num_perm / bands rows each)
     seed: int = 1
+    winnow_window: int = 8  # shingles per winnowing window: a shared run this long is always found
+    min_words: int = 12  # texts with fewer words are never linked: too little evidence
+    max_postings: int = 500  # a fingerprint on more articles than this is boilerplate: not used
+    overlap_same_story: float = 0.5  # texts sharing this share of the smaller one tell one story
 
 
 @dataclass(frozen=True, slots=True)

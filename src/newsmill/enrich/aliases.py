@@ -29,7 +29,9 @@ NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 @lru_cache(maxsize=1)
 def title_pattern() -> re.Pattern[str]:
     """Titles at the start of a string, any number of them ("Former Sen.", "then-U.S.")."""
-    alternatives = "|".join(re.escape(t).replace(r"\.", r"\.?") for t in vocab.ordered("titles.txt"))
+    alternatives = "|".join(
+        re.escape(t).replace(r"\.", r"\.?") for t in vocab.ordered("titles.txt")
+    )
     return re.compile(rf"^(?:(?:then-|former\s+)?(?:{alternatives})(?:\s+|$))+", re.IGNORECASE)
 
 

@@ -49,26 +49,84 @@ class LocalMention:
 def extract_mentions(body: BodyText, doc: Doc) -> list[LocalMention]:
     """Entities of one article body, repaired, title-stripped and aliased in the article."""
     titles = [(m.start(), m.end()) for m in aliases.title_anywhere().finditer(body.text)]
-    mentions = [m for span in doc.ents if (m := _mention(body, span, titles)) is not None]
+    mentions = [m for span in doc.ents for m in _mentions(body, span, titles)]
     mentions = _dedupe(mentions)
     _alias_people(mentions)
+    _retype_surnames(mentions)
     mentions.extend(_role_mentions(body, mentions))
     mentions.sort(key=lambda m: m.start)
     return mentions
 
 
-def _mention(body: BodyText, span: Span, titles: list[tuple[int, int]]) -> LocalMention | None:
+def _mentions(body: BodyText, span: Span, titles: list[tuple[int, int]]) -> list[LocalMention]:
     type_ = ENTITY_TYPES.get(span.label_)
     if type_ is None:
-        return None
-    if type_ != "person":
-        if any(s <= span.start_char and span.end_char <= e for s, e in titles):
-            return None  # "State" of "Secretary of State"
-        return _trimmed(body, span.start_char, span.end_char, type_)
-    return _person(body, span)
+        return []
+    if type_ == "person" or _looks_like_person(span):
+        mention = _person(body, span)
+        return [mention] if mention else []
+    for start, end in titles:
+        if start <= span.start_char and span.end_char <= end:
+            return []  # "State" of "Secretary of State"
+        if start <= span.start_char < end < span.end_char:
+            return _split_after_title(body, span, end)  # "Defense Lloyd Austin"
+    return _split_possessive(body, span, type_)
 
 
-def _trimmed(body: BodyText, start: int, end: int, type_: str, title: str = "") -> LocalMention | None:
+def _looks_like_person(span: Span) -> bool:
+    """An organisation tag on a name that an appositive calls a person ("X, head of ...")."""
+    nouns = vocab.mapping("speaker_nouns.tsv")
+    if not _name_shaped(span.text):
+        return False
+    return any(
+        child.dep_ == "appos" and nouns.get(child.lemma_.lower()) == "person"
+        for child in span.root.children
+    )
+
+
+def _name_shaped(text: str) -> bool:
+    """Two or three capitalised words, none of them an organisation word."""
+    words = text.split()
+    org_words = vocab.words("org_words.txt")
+    return (
+        2 <= len(words) <= 3
+        and all(w[:1].isupper() and w.replace(".", "").replace("-", "").isalpha() for w in words)
+        and not any(w.lower().strip(".") in org_words for w in words)
+    )
+
+
+def _surname_shaped(text: str) -> bool:
+    """One capitalised word right after a title ("Secretary of State Blinken’s")."""
+    word = aliases.clean_name(text)
+    return (
+        " " not in word and word[:1].isupper() and word.lower() not in vocab.words("org_words.txt")
+    )
+
+
+def _split_after_title(body: BodyText, span: Span, title_end: int) -> list[LocalMention]:
+    tail = body.text[title_end : span.end_char].strip()
+    if not (_name_shaped(tail) or _surname_shaped(tail)):
+        return []
+    start = span.end_char - len(tail)
+    mention = _trimmed(body, start, span.end_char, "person", _title_before(body.text, start))
+    return [mention] if mention else []
+
+
+def _split_possessive(body: BodyText, span: Span, type_: str) -> list[LocalMention]:
+    """ "the Quincy Institute’s Mark Episkopos": an organisation, then a person."""
+    match = re.search(r"['’]s\s+", span.text)
+    if match is None or not _name_shaped(span.text[match.end() :]):
+        mention = _trimmed(body, span.start_char, span.end_char, type_)
+        return [mention] if mention else []
+    cut = span.start_char + match.start()
+    head = _trimmed(body, span.start_char, cut, type_)
+    tail = _trimmed(body, span.start_char + match.end(), span.end_char, "person")
+    return [m for m in (head, tail) if m is not None]
+
+
+def _trimmed(
+    body: BodyText, start: int, end: int, type_: str, title: str = ""
+) -> LocalMention | None:
     """Cut possessives and stray punctuation off a span; None if nothing name-like is left."""
     raw = body.text[start:end]
     text = aliases.clean_name(raw)
@@ -141,8 +199,18 @@ def _alias_people(mentions: list[LocalMention]) -> None:
         mention.title = mention.title or titles.get(mention.name, "")
 
 
+def _retype_surnames(mentions: list[LocalMention]) -> None:
+    """A one-word place or organisation that is the surname of a person in the article."""
+    people = {aliases.person_name(m.name).last: m.name for m in mentions if m.type == "person"}
+    for mention in mentions:
+        if mention.type != "person" and " " not in mention.text:
+            name = people.get(aliases.fold(mention.text))
+            if name:
+                mention.type, mention.name = "person", name
+
+
 def _role_mentions(body: BodyText, mentions: list[LocalMention]) -> list[LocalMention]:
-    """"the Secretary" -> the one person in the article who carried that title."""
+    """ "the Secretary" -> the one person in the article who carried that title."""
     found: list[LocalMention] = []
     taken = [(m.start, m.end) for m in mentions]
     for role, title_words in vocab.table("roles.tsv"):

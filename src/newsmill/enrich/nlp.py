@@ -97,10 +97,7 @@ def load_pipeline(name: str) -> Language:
 
     _register_paragraph_component()
     try:
-        if Path(name).exists():
-            nlp = spacy.load(Path(name))
-        else:
-            nlp = spacy.load(name)
+        nlp = spacy.load(Path(name)) if Path(name).exists() else spacy.load(name)
     except (OSError, ImportError) as e:
         raise ModelError(
             f"spaCy pipeline {name!r} is not installed: install its package "

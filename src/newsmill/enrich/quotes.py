@@ -9,6 +9,8 @@ hangs on, or "according to X". Indirect quotes are clausal complements of speech
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -26,10 +28,31 @@ CLOSING_MARKS = "”»"
 STRAIGHT_MARKS = '"'
 #: A quote with fewer words and no speech cue is a scare quote, not a quotation.
 MIN_UNATTRIBUTED_WORDS = 4
+#: A quoted run of this many capitalised words or fewer is a title or name, not a quote.
+MAX_TITLE_WORDS = 5
+#: How many tokens from a subjectless speech verb a named speaker may stand.
+NEAR_VERB_TOKENS = 6
+#: A dash after a quote introduces its speaker ("“...” ― Krystal Correa").
+DASH_SPEAKER = re.compile(r"[ \t]*[―—–-]+[ \t]*(\S[^\n]*)")
 #: Dependency labels of subjects.
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 #: Labels we climb from a subjectless speech verb to find who speaks ("..., adding that").
-CLIMB_DEPS = ("advcl", "xcomp", "pcomp", "prep", "conj", "ccomp", "acl", "relcl", "parataxis")
+CLIMB_DEPS = (
+    "advcl",
+    "xcomp",
+    "pcomp",
+    "prep",
+    "conj",
+    "ccomp",
+    "acl",
+    "relcl",
+    "parataxis",
+    "acomp",
+)
+#: Labels under which a speech verb is an adjective, not a cue ("the written response").
+NON_CUE_DEPS = ("amod", "compound", "nmod")
+#: Relative pronouns: the speaker is the noun the relative clause hangs on.
+RELATIVE_TAGS = ("WDT", "WP")
 #: How many heads to climb at most.
 MAX_CLIMB = 4
 #: Pronouns and the kinds of antecedent they take.
@@ -75,8 +98,9 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     for index, (start, end) in enumerate(paragraphs):
         for i in range(start, end):
             char = text[i]
-            if char in OPENING_MARKS or (char in STRAIGHT_MARKS and open_at is None):
-                open_at = i + 1
+            if char in OPENING_MARKS or (open_at is None and _opens(text, i, start)):
+                if open_at is None or text[start:i].strip():
+                    open_at = i + 1  # else: a continued quote re-opens its new paragraph
             elif (char in CLOSING_MARKS or char in STRAIGHT_MARKS) and open_at is not None:
                 spans.append((open_at, i))
                 open_at = None
@@ -84,6 +108,15 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
             spans.append((open_at, end))  # unclosed at the end of a paragraph: close it
             open_at = None
     return [_strip(text, s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _opens(text: str, i: int, paragraph_start: int) -> bool:
+    """A straight mark, or a closing mark used as an opening one (after a space, before a word)."""
+    if text[i] in STRAIGHT_MARKS:
+        return True
+    before = text[i - 1] if i > paragraph_start else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return text[i] in CLOSING_MARKS and before.isspace() and after.isalnum()
 
 
 def _paragraph_bounds(text: str) -> list[tuple[int, int]]:
@@ -119,7 +152,7 @@ def extract_quotes(body: BodyText, doc: Doc, mentions: list[LocalMention]) -> li
     inside = _inside_mask(len(body.text), spans)
     direct = [_direct(doc, span, inside) for span in spans]
     _share_speakers(doc, direct)
-    kept = [q for q in direct if q.speaker is not None or _words(body.text, q) >= MIN_UNATTRIBUTED_WORDS]
+    kept = [q for q in direct if _is_quotation(body.text, q)]
     indirect = _indirect(doc, inside, spans)
     quotes = _merge_mixed(kept, indirect)
     for quote in quotes:
@@ -135,8 +168,12 @@ def _inside_mask(length: int, spans: list[tuple[int, int]]) -> bytearray:
     return mask
 
 
-def _words(text: str, quote: FoundQuote) -> int:
-    return len(text[quote.start : quote.end].split())
+def _is_quotation(text: str, quote: FoundQuote) -> bool:
+    """Not a scare quote (short, no speaker) nor a title ("Fox News Sunday")."""
+    words = text[quote.start : quote.end].split()
+    if len(words) <= MAX_TITLE_WORDS and all(w[:1].isupper() or not w[:1].isalpha() for w in words):
+        return False
+    return quote.speaker is not None or len(words) >= MIN_UNATTRIBUTED_WORDS
 
 
 # --- direct quotes -----------------------------------------------------------------
@@ -152,7 +189,20 @@ def _direct(doc: Doc, span: tuple[int, int], inside: bytearray) -> FoundQuote:
         quote.speaker = _speaker_of(verb, inside)
     if quote.speaker is None:
         quote.speaker = _according_to(doc, span, inside)
+    if quote.speaker is None:
+        quote.speaker = _dash_speaker(doc, span)
     return quote
+
+
+def _dash_speaker(doc: Doc, span: tuple[int, int]) -> Speaker | None:
+    """`“...” ― Name, place` at the end of a paragraph."""
+    close = span[1] + 1
+    match = DASH_SPEAKER.match(doc.text, close)
+    if match is None:
+        return None
+    start = match.start(1)
+    end = start + len(match.group(1).split(",")[0].rstrip())
+    return Speaker(start, end, doc.text[start:end], "unknown")
 
 
 def _sentences_of(doc: Doc, span: tuple[int, int]) -> list[Span]:
@@ -170,7 +220,7 @@ def _nearest_cue(doc: Doc, span: tuple[int, int], inside: bytearray) -> Token | 
     best: tuple[int, Token] | None = None
     for sent in _sentences_of(doc, span):
         for token in sent:
-            if inside[token.idx] or token.lemma_.lower() not in verbs or token.pos_ not in ("VERB", "AUX"):
+            if inside[token.idx] or not _is_cue(token, verbs):
                 continue
             distance = span[0] - token.idx if token.idx < span[0] else token.idx - span[1]
             if best is None or distance < best[0]:
@@ -178,14 +228,26 @@ def _nearest_cue(doc: Doc, span: tuple[int, int], inside: bytearray) -> Token | 
     return best[1] if best else None
 
 
+def _is_cue(token: Token, verbs: frozenset[str]) -> bool:
+    """A speech verb used as a verb (not "the written response")."""
+    return (
+        token.lemma_.lower() in verbs
+        and token.pos_ in ("VERB", "AUX")
+        and token.dep_ not in NON_CUE_DEPS
+    )
+
+
 def _colon_clause(doc: Doc, span: tuple[int, int], inside: bytearray) -> Token | None:
     """A quote hanging on a clause (`X highlighted a decline: “...”`): the clause's verb."""
     for sent in _sentences_of(doc, span):
         root = sent.root
-        if not inside[root.idx] and root.pos_ in ("VERB", "AUX") and _subject(root) is not None:
-            before = doc.text[max(span[0] - 4, sent.start_char) : span[0]]
-            if ":" in before or _long_enough(doc, span):
-                return root
+        subject = _subject(root)
+        if inside[root.idx] or root.pos_ not in ("VERB", "AUX") or subject is None:
+            continue
+        before = doc.text[max(span[0] - 4, sent.start_char) : span[0]]
+        named = subject.ent_type_ == "PERSON" or subject.lower_ in PERSON_PRONOUNS
+        if ":" in before or (named and _long_enough(doc, span)):
+            return root
     return None
 
 
@@ -212,9 +274,11 @@ def _according_in(sent: Span, inside: bytearray) -> Speaker | None:
         )
         if after is None:
             continue
-        for token in after:
-            if token.dep_ == "pobj" or token.pos_ in ("PROPN", "NOUN", "PRON"):
-                return _mention_of(token, inside)
+        objects = [t for t in after if t.dep_ == "pobj" and t.head.i == after.start - 1]
+        named = [t for t in after[:8] if t.ent_type_ in ("PERSON", "ORG")]
+        nouns = [t for t in after if t.pos_ in ("PROPN", "NOUN", "PRON")]
+        for token in objects or named or nouns[:1]:
+            return _mention_of(token, inside)
     return None
 
 
@@ -224,34 +288,25 @@ def _share_speakers(doc: Doc, quotes: list[FoundQuote]) -> None:
     That is the quote in the same sentence (`“...” that would “...”`) or the quote right
     after the sentence that attributed the one before (`“...,” said X. “...”`).
     """
-    for previous, quote in zip(quotes, quotes[1:], strict=False):
+    starts = [sent.start_char for sent in doc.sents]
+    for previous, quote in itertools.pairwise(quotes):
         if quote.speaker is not None or previous.speaker is None:
             continue
-        if _sentence_gap(doc, previous, quote) <= 1:
+        sentence = bisect.bisect_right(starts, quote.start)
+        gap = sentence - bisect.bisect_right(starts, previous.end)
+        opens_sentence = quote.start - starts[sentence - 1] <= 2
+        if gap == 0 or (gap == 1 and opens_sentence):
             quote.speaker = previous.speaker
             quote.cue = previous.cue
-
-
-def _sentence_gap(doc: Doc, previous: FoundQuote, quote: FoundQuote) -> int:
-    end = doc.char_span(previous.end - 1, previous.end, alignment_mode="expand")
-    start = doc.char_span(quote.start, quote.start + 1, alignment_mode="expand")
-    if end is None or start is None:
-        return 99
-    sents = list(doc.sents) if not hasattr(doc, "_newsmill_sents") else doc._newsmill_sents
-    starts = [s.start for s in sents]
-    import bisect
-
-    return bisect.bisect_right(starts, start.start) - bisect.bisect_right(starts, end.start)
 
 
 # --- speakers ------------------------------------------------------------------------
 
 
 def _subject(verb: Token) -> Token | None:
-    for child in verb.children:
-        if child.dep_ in SUBJECTS:
-            return child
-    return None
+    """The verb's subject; of two (a parse error), the one nearest the verb."""
+    subjects = [child for child in verb.children if child.dep_ in SUBJECTS]
+    return min(subjects, key=lambda child: abs(child.i - verb.i)) if subjects else None
 
 
 def _speaker_of(verb: Token, inside: bytearray) -> Speaker | None:
@@ -259,6 +314,8 @@ def _speaker_of(verb: Token, inside: bytearray) -> Speaker | None:
     token = verb
     for _ in range(MAX_CLIMB):
         subject = _subject(token)
+        if subject is not None and subject.tag_ in RELATIVE_TAGS and token.dep_ == "relcl":
+            return _mention_of(token.head, inside)
         if subject is not None and not inside[subject.idx]:
             return _mention_of(subject, inside)
         agent = _agent(token)
@@ -269,7 +326,22 @@ def _speaker_of(verb: Token, inside: bytearray) -> Speaker | None:
         if token.dep_ not in CLIMB_DEPS or token.head is token:
             break
         token = token.head
-    return None
+    return _named_near(verb, inside)
+
+
+def _named_near(verb: Token, inside: bytearray) -> Speaker | None:
+    """A parse that lost the subject: the nearest person or body named next to the verb."""
+    sent = verb.sent
+    near = [
+        t
+        for t in sent
+        if t.ent_type_ in ("PERSON", "ORG")
+        and not inside[t.idx]
+        and abs(t.i - verb.i) <= NEAR_VERB_TOKENS
+    ]
+    if not near:
+        return None
+    return _mention_of(min(near, key=lambda t: abs(t.i - verb.i)), inside)
 
 
 def _agent(verb: Token) -> Token | None:
@@ -284,6 +356,9 @@ def _agent(verb: Token) -> Token | None:
 def _mention_of(token: Token, inside: bytearray) -> Speaker:
     """The words that name the speaker: the entity around the token, else its phrase."""
     doc = token.doc
+    named = [c for c in token.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"]
+    if named and not token.ent_type_:  # "The ambassador, Peter Lind, insisted"
+        token = named[0]
     if token.ent_type_:
         ent = next((e for e in doc.ents if e.start <= token.i < e.end), None)
         if ent is not None:
@@ -306,16 +381,17 @@ def _resolve(
     body: BodyText, doc: Doc, speaker: Speaker, mentions: list[LocalMention], inside: bytearray
 ) -> None:
     """Name and classify a speaker mention: entity, pronoun, role noun, or unnamed."""
-    entity = _overlapping(mentions, speaker.start, speaker.end)
-    if entity is not None:
-        speaker.type = "person" if entity.type == "person" else _entity_speaker_type(entity)
-        speaker.name = entity.name
-        speaker.mention = entity
-        return
     span = doc.char_span(speaker.start, speaker.end, alignment_mode="expand")
     if span is None:
         return
     head = span.root
+    entity = _overlapping(mentions, head.idx, head.idx + len(head.text))
+    if entity is not None:
+        speaker.start, speaker.end, speaker.text = entity.start, entity.end, entity.text
+        speaker.type = "person" if entity.type == "person" else _entity_speaker_type(entity)
+        speaker.name = entity.name
+        speaker.mention = entity
+        return
     lowered = head.text.lower()
     if head.pos_ == "PRON":
         _resolve_pronoun(speaker, lowered, mentions, inside)
@@ -340,7 +416,7 @@ def _resolve_pronoun(
     speaker: Speaker, pronoun: str, mentions: list[LocalMention], inside: bytearray
 ) -> None:
     if pronoun in PERSON_PRONOUNS:
-        wanted = ("person",)
+        wanted: tuple[str, ...] = ("person",)
     elif pronoun in GROUP_PRONOUNS:
         wanted = ("organization", "group")
     elif pronoun in THING_PRONOUNS:
@@ -375,6 +451,9 @@ def _resolve_noun(
     kind = nouns.get(noun.lemma_.lower()) or nouns.get(noun.text.lower())
     determiners = {t.text.lower() for t in span if t.dep_ in ("det", "nummod") or t.i == span.start}
     plural = noun.tag_ in ("NNS", "NNPS")
+    if kind is None and (head.like_num or head.text.endswith("%")):
+        speaker.type = "group"  # "52% of those polled"
+        return
     if kind is None:
         speaker.type = "organization" if head.pos_ == "PROPN" else "unknown"
         return
@@ -411,7 +490,11 @@ def _indirect(doc: Doc, inside: bytearray, spans: list[tuple[int, int]]) -> list
     verbs = vocab.words("speech_verbs.txt")
     found: list[FoundQuote] = []
     for token in doc:
-        if token.lemma_.lower() not in verbs or token.pos_ not in ("VERB", "AUX") or inside[token.idx]:
+        if (
+            token.lemma_.lower() not in verbs
+            or token.pos_ not in ("VERB", "AUX")
+            or inside[token.idx]
+        ):
             continue
         clause = next((c for c in token.children if c.dep_ == "ccomp"), None)
         if clause is None:
@@ -467,8 +550,12 @@ def _merge_mixed(direct: list[FoundQuote], indirect: list[FoundQuote]) -> list[F
     result: list[FoundQuote] = []
     used: set[int] = set()
     for quote in indirect:
-        inner = [i for i, d in enumerate(direct) if quote.start <= d.start and d.end <= quote.end + 1]
-        overlapping = [i for i, d in enumerate(direct) if d.start < quote.end and quote.start < d.end]
+        inner = [
+            i for i, d in enumerate(direct) if quote.start <= d.start and d.end <= quote.end + 1
+        ]
+        overlapping = [
+            i for i, d in enumerate(direct) if d.start < quote.end and quote.start < d.end
+        ]
         if not overlapping:
             result.append(quote)
             continue

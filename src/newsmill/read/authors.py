@@ -62,6 +62,31 @@ JUNK = frozenset(
         "null",
     )
 )
+#: Job-title words: an entry made only of these ("Staff Writer", "Senior Editor") is a role.
+ROLE_WORDS = frozenset(
+    {
+        "staff",
+        "writer",
+        "reporter",
+        "editor",
+        "correspondent",
+        "contributor",
+        "contributing",
+        "columnist",
+        "journalist",
+        "senior",
+        "chief",
+        "deputy",
+        "political",
+        "news",
+        "desk",
+        "freelance",
+        "photographer",
+        "redaktion",
+        "redakteur",
+        "redakteurin",
+    }
+)
 #: A name with more words than this is a sentence or a job description.
 MAX_WORDS = 6
 
@@ -90,7 +115,8 @@ def is_name(name: str) -> bool:
     """False for junk: URLs, e-mail, long phrases, known non-names, no letters."""
     if not name or key(name) in JUNK or _NOT_A_NAME.search(name):
         return False
-    if len(name.split()) > MAX_WORDS:
+    words = name.casefold().split()
+    if len(words) > MAX_WORDS or all(word in ROLE_WORDS for word in words):
         return False
     return any(ch.isalpha() for ch in name)
 

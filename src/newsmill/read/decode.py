@@ -81,15 +81,14 @@ def _decode(raw: bytes, declared: str | None) -> Decoded:
     bom = _bom(raw)
     if bom is not None:
         encoding, skip = bom
-        text = raw[skip:].decode(encoding, errors="replace")
-        return Decoded(text, encoding, lossy="\ufffd" in text)
+        replaced = raw[skip:].decode(encoding, errors="replace")
+        return Decoded(replaced, encoding, lossy="\ufffd" in replaced)
     text = _strict(raw, "utf-8")
     if text is not None:
         return Decoded(text, "utf-8")
-    if declared:
-        text = _strict(raw, declared)
-        if text is not None:
-            return Decoded(text, codecs.lookup(declared).name)
+    text = _strict(raw, declared) if declared else None
+    if text is not None and declared:
+        return Decoded(text, codecs.lookup(declared).name)
     if not _mostly_utf8(raw):
         detected = _detect(raw)
         if detected is not None:

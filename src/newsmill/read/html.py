@@ -32,9 +32,7 @@ def declared_charset(raw: bytes) -> str | None:
 
 def render(html: str) -> str:
     """Visible text, one block per line, navigation and footers kept, blank runs collapsed."""
-    text = extract_plain_text(
-        HTMLTree.parse(html), main_content=False, preserve_formatting=True
-    )
+    text = extract_plain_text(HTMLTree.parse(html), main_content=False, preserve_formatting=True)
     lines = [line.strip() for line in text.split("\n")]
     return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip("\n")
 

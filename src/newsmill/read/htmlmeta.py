@@ -97,9 +97,7 @@ def iso_date(value: str | None) -> str | None:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-def published_date(
-    tree: HtmlElement, ld: ArticleLd, tags: MetaTags, url: str | None
-) -> str | None:
+def published_date(tree: HtmlElement, ld: ArticleLd, tags: MetaTags, url: str | None) -> str | None:
     """The page's declared publication date; htmldate's original-date search if none."""
     declared = iso_date(ld.published) or iso_date(tags.first(PUBLISHED_META))
     if declared:

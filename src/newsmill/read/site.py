@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from urllib.parse import urlsplit
 
 #: Host prefixes that name no separate site.
@@ -31,5 +31,5 @@ def site_of(url: str | None, path: str) -> str:
     host = host_of(url)
     if host:
         return host
-    parent = PurePath(path).parent.name
+    parent = PurePath(path).parent.name or Path(path).absolute().parent.name
     return parent or "."

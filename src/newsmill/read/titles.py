@@ -3,7 +3,8 @@
 Publishers decorate their <title> and og:title with the site name (" | Site", " - Site",
 "：Site") and sometimes a date; the page's own h1 and the JSON-LD headline usually do not.
 We strip trailing or leading segments that name the site (compared loosely, letters and
-digits only) or are dates, then take the candidate most others agree with.
+digits only) or are dates, cut any candidate that is another one plus a decoration
+("Headline | Section"), then take the first candidate in CANDIDATE_ORDER.
 """
 
 from __future__ import annotations
@@ -16,15 +17,21 @@ from collections.abc import Iterable, Sequence
 SEPARATORS = re.compile(r"\s+[|\-–—·•*/~»:]\s+|\s*[｜ㅣ：|]\s*")
 #: A segment that is only a date ("28.04.2023", "2023-04-28", "13/06/2023").
 DATE_SEGMENT = re.compile(r"^\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\s*$")
-#: Candidate order when agreement ties: the visible headline first, then structured data.
-CANDIDATE_ORDER = ("h1", "ld", "og", "twitter", "title")
+#: Candidate order: the title the publisher declares for sharing (og:title), then JSON-LD,
+#: then the visible headline.
+CANDIDATE_ORDER = ("og", "ld", "h1", "twitter", "title")
+#: Longest decoration (site, section, date) one candidate may add to another.
+MAX_DECORATION = 60
+#: Separators strong enough that a leading segment before them is decoration, not headline.
+STRONG_SEPARATORS = "|｜·•»~"
 #: Site names shorter than this must match a segment exactly, never as a substring.
 MIN_SUBSTRING_KEY = 4
 #: Host labels that name a registry, not a site ("co" in metro.co.uk).
 SECOND_LEVEL_LABELS = frozenset({"co", "com", "org", "net", "gov", "ac", "or", "ne", "go"})
+#: How a decoration behind a headline starts: a separator, or a colon and a space.
+_TRAILING_DECORATION = re.compile(r"\s*(?:[|｜\-–—·•*/~»]|:\s)")
 #: Invisible characters that differ between copies of the same headline.
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"'})
 
 
 def clean_space(text: str | None) -> str:
@@ -99,23 +106,37 @@ def _first_separator(title: str) -> re.Match[str]:
     return match
 
 
-def _agreement_key(title: str) -> str:
-    return clean_space(title).translate(_QUOTES).casefold()
+def _cut_at_boundary(longer: str, shorter: str) -> bool:
+    """`longer` is `shorter` plus decoration behind a separator ("T | Site", "T - Section")."""
+    if longer == shorter:
+        return False
+    if longer.startswith(shorter):
+        rest = longer[len(shorter) :]
+        return len(rest) <= MAX_DECORATION and bool(_TRAILING_DECORATION.match(rest))
+    if longer.endswith(shorter):
+        head = longer[: -len(shorter)].rstrip()
+        return len(head) <= MAX_DECORATION and bool(head) and head[-1] in STRONG_SEPARATORS
+    return False
+
+
+def _cross_strip(titles: list[str]) -> list[str]:
+    """Cut each candidate down to another candidate it merely decorates."""
+    out = []
+    for title in titles:
+        inner = [other for other in titles if other and _cut_at_boundary(title, other)]
+        out.append(min(inner, key=len) if inner else title)
+    return out
 
 
 def choose_title(candidates: dict[str, str | None], keys: set[str]) -> str | None:
-    """The cleaned candidate that most other candidates agree with; ties go by CANDIDATE_ORDER."""
-    cleaned = [
-        (name, strip_site(value, keys))
-        for name in CANDIDATE_ORDER
-        if (value := candidates.get(name)) and clean_space(value)
-    ]
-    cleaned = [(name, value) for name, value in cleaned if value]
-    if not cleaned:
-        return None
-    votes = [_agreement_key(value) for _, value in cleaned]
-    best = max(range(len(cleaned)), key=lambda i: (votes.count(votes[i]), -i))
-    return cleaned[best][1]
+    """The first candidate in CANDIDATE_ORDER, after cutting site names and decorations.
+
+    Every candidate (those outside the order too) serves as evidence of decoration.
+    """
+    names = [name for name in candidates if candidates[name]]
+    cleaned = _cross_strip([strip_site(candidates[name] or "", keys) for name in names])
+    by_name = dict(zip(names, cleaned, strict=True))
+    return next((by_name[name] for name in CANDIDATE_ORDER if by_name.get(name)), None)
 
 
 def single_h1(texts: Sequence[str]) -> str | None:

@@ -21,6 +21,12 @@ OPENERS = frozenset({"title", "dek", "image_alt"})
 CLOSERS = frozenset({"bio", "caption", "marker"})
 #: This many chrome lines in a row between two body runs separate two articles.
 CHROME_BREAK = 2
+#: Topic cohesion across a bare title: paragraphs compared on each side, word length that
+#: counts as a content word (a language-independent stand-in for stop-word lists), and the
+#: overlap above which the title is a subheading of the same article.
+COHESION_SPAN = 3
+CONTENT_WORD_CHARS = 5
+SUBHEADING_COHESION = 0.05
 
 
 @dataclass(slots=True)
@@ -48,6 +54,9 @@ def group_lines(lines: Sequence[Line]) -> list[list[int]]:
             else:
                 pending_section = i
             continue
+        if role == "title" and _subheading(lines, i, current, chrome_run):
+            _make_body(lines, i)
+            role = "body"
         if current.members and _opens(line, current, chrome_run):
             groups.append(current)
             current = _Group()
@@ -68,6 +77,59 @@ def group_lines(lines: Sequence[Line]) -> list[list[int]]:
         lines[pending_section].role = "chrome"
         lines[pending_section].reason = "section->chrome: no article follows"
     return [group.members for group in groups if _keep(lines, group.members)]
+
+
+def _subheading(lines: Sequence[Line], i: int, current: _Group, chrome_run: int) -> bool:
+    """A bare title right after body text, on the same topic, heads a section of the article.
+
+    A title with a header of its own (dek, section, byline, dateline) or after a break
+    (closer, chrome) starts a new article. Between two body runs, it continues the article
+    when the text after it shares the vocabulary of the text before it.
+    """
+    if current.closed or not current.has_body or chrome_run >= CHROME_BREAK:
+        return False
+    if i == 0 or lines[i - 1].role != "body":
+        return False
+    after = _run_after(lines, i)
+    if not after:
+        return False
+    before = [lines[k].text for k in current.members if lines[k].role == "body"][-COHESION_SPAN:]
+    return cohesion(before, after) >= SUBHEADING_COHESION
+
+
+def _run_after(lines: Sequence[Line], i: int) -> list[str]:
+    """Body paragraphs right after line ``i`` (a short first one may have been taken for a
+    dek); empty if another header line comes first."""
+    texts: list[str] = []
+    for k, line in enumerate(lines[i + 1 :]):
+        if len(texts) == COHESION_SPAN or not (line.role == "body" or k == 0 and line.role == "dek"):
+            break
+        texts.append(line.text)
+    return texts
+
+
+def _make_body(lines: Sequence[Line], i: int) -> None:
+    """A subheading and the short paragraph after it (if taken for a dek) are body."""
+    lines[i].role, lines[i].reason = "body", "title->subheading"
+    if i + 1 < len(lines) and lines[i + 1].role == "dek":
+        lines[i + 1].role, lines[i + 1].reason = "body", "dek->body: after a subheading"
+
+
+def cohesion(before: Sequence[str], after: Sequence[str]) -> float:
+    """Share of the content words after that were used before (overlap coefficient)."""
+    a, b = _content_words(before), _content_words(after)
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def _content_words(texts: Sequence[str]) -> set[str]:
+    return {
+        word.lower()
+        for text in texts
+        for word in pat.WORD.findall(text)
+        if len(word) >= CONTENT_WORD_CHARS
+    }
 
 
 def _opens(line: Line, current: _Group, chrome_run: int) -> bool:

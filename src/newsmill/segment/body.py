@@ -5,8 +5,9 @@ Two stacked logistic regressions, evaluated in pure Python from the weights in
 
 1. a line model over shallow features of the line, its neighbours and its place relative
    to the densest run of long lines (`features.LINE_FEATURES`);
-2. a context model over the first stage's probabilities around each line
-   (`features.CONTEXT_FEATURES`), which smooths isolated decisions inside or outside runs.
+2. context models, applied in turn, over the previous stage's probabilities around each
+   line (`features.CONTEXT_FEATURES`), which smooth isolated decisions inside or outside
+   runs.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ class Stage:
 @dataclass(frozen=True, slots=True)
 class BodyModel:
     line: Stage
-    context: Stage
+    context: tuple[Stage, ...]
     trained_on: str = ""
 
 
@@ -79,7 +80,7 @@ def model_from_dict(data: dict[str, Any]) -> BodyModel:
     """Build a model from the JSON shape written by bench/train_body.py."""
     return BodyModel(
         line=_stage(data["line"], LINE_FEATURES, "line"),
-        context=_stage(data["context"], CONTEXT_FEATURES, "context"),
+        context=tuple(_stage(spec, CONTEXT_FEATURES, "context") for spec in data["context"]),
         trained_on=str(data.get("trained_on", "")),
     )
 
@@ -105,6 +106,8 @@ def score_lines(texts: Sequence[str], model: BodyModel | None = None) -> list[fl
         return []
     model = model or load_model()
     rows = line_features(texts)
-    first = model.line.probabilities(rows)
+    probs = model.line.probabilities(rows)
     short = [row[_SHORT] for row in rows]
-    return model.context.probabilities(context_features(first, short))
+    for stage in model.context:
+        probs = stage.probabilities(context_features(probs, short))
+    return probs

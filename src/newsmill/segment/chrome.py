@@ -4,12 +4,12 @@ A short line that repeats on several pages of one site is site chrome (navigatio
 unless it is part of an article that itself repeats. To tell the two apart, a page
 contributes two kinds of keys:
 
-- the short line itself;
-- the short line together with the long line that follows it.
+- each short line;
+- each long line close to a short line (within ``REACH`` lines before or after).
 
-A short line that repeats with the same following paragraph on as many pages belongs to
-a repeated article (a title, a section label); one that repeats before different text, or
-before other short lines, is chrome.
+A repeated short line close to a long line that repeats too belongs to a repeated article
+(its title, dek, section label or a short paragraph); one that repeats next to varying
+text, or only among other short lines, is chrome.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 import xxhash
 
 from newsmill.model import Line
-from newsmill.segment.patterns import words
+from newsmill.segment.patterns import word_count
 
 _SPACES = re.compile(r"\s+")
 _SEED = 0x6E6D  # fixed, so keys are stable across processes and runs
@@ -33,19 +33,25 @@ def _key(*texts: str) -> int:
 
 
 def is_short(text: str, max_words: int) -> bool:
-    return len(words(text)) <= max_words
+    return word_count(text) <= max_words
+
+
+#: How close to a short line a repeated long line must be to vouch for it.
+REACH = 3
+
+
+def _long_near(lines: Sequence[Line], i: int, max_words: int) -> list[str]:
+    near = [*lines[max(0, i - REACH) : i], *lines[i + 1 : i + 1 + REACH]]
+    return [line.text for line in near if not is_short(line.text, max_words)]
 
 
 def page_keys(lines: Sequence[Line], max_words: int) -> set[int]:
     """The repetition keys one page contributes (each counted once per page)."""
     keys: set[int] = set()
     for i, line in enumerate(lines):
-        if not is_short(line.text, max_words):
-            continue
-        keys.add(_key(line.text))
-        following = lines[i + 1].text if i + 1 < len(lines) else ""
-        if following and not is_short(following, max_words):
-            keys.add(_key(line.text, following))
+        if is_short(line.text, max_words):
+            keys.add(_key(line.text))
+            keys.update(_key("\x01", text) for text in _long_near(lines, i, max_words))
     return keys
 
 
@@ -58,11 +64,9 @@ def repeated_chrome(
         if not is_short(line.text, max_words) or counts.get(_key(line.text), 0) < min_pages:
             flags.append(False)
             continue
-        following = lines[i + 1].text if i + 1 < len(lines) else ""
-        in_article = (
-            bool(following)
-            and not is_short(following, max_words)
-            and counts.get(_key(line.text, following), 0) >= min_pages
+        in_article = any(
+            counts.get(_key("\x01", text), 0) >= min_pages
+            for text in _long_near(lines, i, max_words)
         )
         flags.append(not in_article)
     return flags

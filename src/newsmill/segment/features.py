@@ -102,6 +102,8 @@ LONG_WORDS: Final = 12
 # Words at which a line is neutral for the densest-run search: longer lines add to a run,
 # shorter ones subtract.
 RUN_NEUTRAL_WORDS: Final = 8
+# Probability above which a line extends the lenient ("wide") run of body-like lines.
+WIDE_RUN_PROBABILITY: Final = 0.3
 
 # Per-line features that are also taken from neighbours (offsets below).
 _NEIGHBOUR_BASE: Final = ("log_words", "terminal", "stop_ratio", "short", "nav_mark", "chrome")
@@ -164,8 +166,11 @@ CONTEXT_FEATURES: Final = (
     "p_ahead4",
     "p_behind12",
     "p_ahead12",
+    *(f"p_{kind}{w}" for w in (3, 8) for kind in ("max_behind", "max_ahead", "sandwich")),
     "p_in_run",
     "p_run_distance",
+    "p_in_wide_run",
+    "p_wide_run_distance",
     "p_page_mean",
     "p_logit_x_short",
 )
@@ -346,11 +351,13 @@ def context_features(probs: Sequence[float], short: Sequence[float]) -> list[lis
     windows = [_window_means(probs, w) for w in (2, 4, 8)]
     behind4, ahead4 = _side_means(probs, 4)
     behind12, ahead12 = _side_means(probs, 12)
-    start, end = densest_run([p - 0.5 for p in probs])
+    run = densest_run([p - 0.5 for p in probs])
+    wide = densest_run([p - WIDE_RUN_PROBABILITY for p in probs])
     page_mean = sum(probs) / n
     rows = []
     for i, p in enumerate(probs):
-        distance = start - i if i < start else (i - end if i > end else 0)
+        distance = _distance(i, run)
+        wide_distance = _distance(i, wide)
         z = logit(p)
         rows.append(
             [
@@ -362,10 +369,27 @@ def context_features(probs: Sequence[float], short: Sequence[float]) -> list[lis
                 ahead4[i],
                 behind12[i],
                 ahead12[i],
+                *_sandwich(probs, i, 3),
+                *_sandwich(probs, i, 8),
                 float(distance == 0),
                 math.log1p(distance),
+                float(wide_distance == 0),
+                math.log1p(wide_distance),
                 page_mean,
                 z * short[i],
             ]
         )
     return rows
+
+
+def _distance(i: int, run: tuple[int, int]) -> int:
+    start, end = run
+    return start - i if i < start else (i - end if i > end else 0)
+
+
+def _sandwich(probs: Sequence[float], i: int, width: int) -> tuple[float, float, float]:
+    """Highest probability within `width` lines before and after, and the lower of the two:
+    a short line between two body lines is probably body too."""
+    behind = max(probs[max(0, i - width) : i], default=0.0)
+    ahead = max(probs[i + 1 : i + 1 + width], default=0.0)
+    return behind, ahead, min(behind, ahead)

@@ -48,6 +48,19 @@ def words(text: str) -> list[str]:
     return WORD.findall(text)
 
 
+def word_count(text: str) -> int:
+    """Whitespace-separated tokens holding a letter or digit: cheap, good enough for lengths."""
+    return sum(1 for token in text.split() if not _PUNCT_ONLY.match(token))
+
+
+_PUNCT_ONLY = re.compile(r"^[\W_]+$")
+MARKER_MAX_WORDS = 8
+BYLINE_MAX_WORDS = 20
+DATELINE_MAX_WORDS = 12
+#: Credits sit at the end of a caption; only this much of a line's end is searched.
+CREDIT_TAIL_CHARS = 300
+
+
 def ends_sentence(text: str) -> bool:
     return bool(SENTENCE_END.search(text))
 
@@ -116,7 +129,8 @@ def is_credit(text: str) -> bool:
 
 def credit_tail(text: str) -> int | None:
     """Where a caption's trailing credit starts ("... (Reuters)", "... via REUTERS"), if any."""
-    match = _credit_tail_re().search(text)
+    offset = max(0, len(text) - CREDIT_TAIL_CHARS)
+    match = _credit_tail_re().search(text, offset)
     if match is None or match.start() == 0:
         return None
     return match.start()
@@ -139,7 +153,7 @@ def _byline_re() -> re.Pattern[str]:
 
 def byline_names(text: str) -> list[str] | None:
     """Names from a byline ("By Jane Doe and John Roe"), or None if the line isn't one."""
-    if len(words(text)) > 20:
+    if word_count(text) > BYLINE_MAX_WORDS:
         return None
     match = _byline_re().match(text)
     if match is None:
@@ -189,19 +203,21 @@ def bio_name(text: str) -> str | None:
 
 def is_dateline(text: str) -> bool:
     """A short line that is essentially a date ("Published March 5, 2024 at 10:00")."""
-    if len(words(text)) > 12:
+    if word_count(text) > DATELINE_MAX_WORDS:
         return False
     match = DATE.search(text)
     if match is None:
         return False
     rest = DATE_WORDS.sub(" ", DATE.sub(" ", text))
-    return len(words(rest)) <= 2
+    return word_count(rest) <= 2
 
 
 def is_section_like(text: str) -> bool:
     """A short label: "Analysis | Europe", "Middle East", "WORLD"."""
+    if len(text) > 60 or ends_sentence(text):
+        return False
     tokens = words(text)
-    if not 1 <= len(tokens) <= 6 or len(text) > 60 or ends_sentence(text):
+    if not 1 <= len(tokens) <= 6:
         return False
     if text.endswith((",", ";", ":")):
         return False

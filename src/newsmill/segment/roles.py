@@ -13,12 +13,14 @@ from collections.abc import Sequence
 from newsmill.model import Line
 from newsmill.segment import patterns as pat
 
-#: Cues a header may hold between a title and the body it introduces.
-HEADER_CUES = frozenset({"credit", "caption", "byline", "dateline", "section", "image_alt"})
+#: Cues a header may hold between a title and the body it introduces. (Image alt text
+#: starts a new block, so it never sits between a title and its body.)
+HEADER_CUES = frozenset({"credit", "caption", "byline", "dateline", "section"})
 #: How far after a title the body must start for the title to count.
 TITLE_REACH = 6
 DEK_MAX_WORDS = 60
 TITLE_MAX_WORDS = 30
+CAPTION_MAX_WORDS = 80
 #: A body-like line this short, not ending in a full stop and not right after body text,
 #: may still be a headline ("Why didn't he?").
 BODY_TITLE_MAX_WORDS = 20
@@ -27,6 +29,7 @@ ALT_MAX_WORDS = 20
 SANDWICH_MIN_WORDS = 3
 #: Chrome phrases of one word ("Home", "Latest") only count on lines this short.
 SHORT_CHROME_WORDS = 4
+OPENING_QUOTES = "\"'“‘„«‹(["
 LONG_CHROME_WORDS = 45
 
 
@@ -40,33 +43,46 @@ def line_cues(
 
 
 def _cue(text: str, body_score: float, repeated: bool, threshold: float) -> str:
-    n_words = len(pat.words(text))
-    checks: tuple[tuple[str, bool], ...] = (
-        ("marker", pat.is_marker(text)),
-        ("credit", pat.is_credit(text)),
-        ("caption", n_words <= 80 and pat.credit_tail(text) is not None),
-        ("byline", pat.byline_names(text) is not None),
-        ("dateline", pat.is_dateline(text)),
-        ("bio", pat.bio_name(text) is not None),
-        ("chrome", repeated or _chrome_words(text, n_words)),
-        ("image_alt", bool(pat.IMAGE_SLUG.match(text))),
-        ("body", body_score >= threshold),
-        ("section", pat.is_section_like(text)),
-        ("title", _title_like(text, n_words)),
-    )
-    return next((cue for cue, hit in checks if hit), "short")
+    """The first matching cue, cheapest and most specific checks first."""
+    n_words = pat.word_count(text)
+    if n_words <= pat.MARKER_MAX_WORDS and pat.is_marker(text):
+        return "marker"
+    if pat.is_credit(text):
+        return "credit"
+    if n_words <= CAPTION_MAX_WORDS and pat.credit_tail(text) is not None:
+        return "caption"
+    if n_words <= pat.BYLINE_MAX_WORDS and pat.byline_names(text) is not None:
+        return "byline"
+    if n_words <= pat.DATELINE_MAX_WORDS and pat.is_dateline(text):
+        return "dateline"
+    if pat.bio_name(text) is not None:
+        return "bio"
+    if _chrome_words(text, n_words):
+        return "chrome"
+    if repeated:
+        # site chrome, unless it is a label that sits in an article's header
+        return "section" if pat.is_section_like(text) else "chrome"
+    if n_words == 1 and pat.IMAGE_SLUG.match(text):
+        return "image_alt"
+    if body_score >= threshold:
+        return "body"
+    if pat.is_section_like(text):
+        return "section"
+    return "title" if _title_like(text, n_words) else "short"
 
 
 def _chrome_words(text: str, n_words: int) -> bool:
     if n_words > LONG_CHROME_WORDS or not pat.chrome_phrase(text):
         return False
-    return n_words <= SHORT_CHROME_WORDS or len(pat.words(text.split()[0])) < n_words
+    return n_words <= SHORT_CHROME_WORDS or pat.word_count(text.split()[0]) < n_words
 
 
 def _title_like(text: str, n_words: int) -> bool:
-    if not 2 <= n_words <= TITLE_MAX_WORDS or text.endswith((".", ",", ";", ":")):
-        return text.endswith("...") and 2 <= n_words <= TITLE_MAX_WORDS
-    first = text.lstrip("\"'“‘(")[:1]
+    if not 2 <= n_words <= TITLE_MAX_WORDS:
+        return False
+    if text.endswith((".", ",", ";", ":")) and not text.endswith("..."):
+        return False
+    first = text.lstrip(OPENING_QUOTES)[:1]
     return first.isupper() or first.isdigit()
 
 
@@ -99,7 +115,7 @@ def _image_alts(lines: Sequence[Line], cues: list[str], roles: list[str | None])
             i + 1 < len(cues)
             and cues[i + 1] == "credit"
             and cue in {"title", "section", "short", "body"}
-            and len(pat.words(lines[i].text)) <= ALT_MAX_WORDS
+            and pat.word_count(lines[i].text) <= ALT_MAX_WORDS
             and (i == 0 or cues[i - 1] != "body")
         ):
             roles[i] = cues[i] = "image_alt"
@@ -124,7 +140,7 @@ def _title_candidate(lines: Sequence[Line], cues: list[str], i: int) -> bool:
     if cues[i] != "body" or (i > 0 and cues[i - 1] == "body"):
         return False
     text = lines[i].text
-    return len(pat.words(text)) <= BODY_TITLE_MAX_WORDS and not text.endswith((".", ":", ","))
+    return pat.word_count(text) <= BODY_TITLE_MAX_WORDS and not text.endswith((".", ":", ","))
 
 
 def _kicker(cues: list[str], i: int) -> bool:
@@ -133,17 +149,23 @@ def _kicker(cues: list[str], i: int) -> bool:
 
 
 def _body_follows(lines: Sequence[Line], cues: list[str], i: int) -> int | None:
-    """Index of the body line a title at ``i`` introduces, if one starts soon enough."""
-    allowed_dek = True
+    """Index of the body line a title at ``i`` introduces, if one starts soon enough.
+
+    Between them may stand header cues, a dek right under the title, and one stray short
+    line ("Listen to this article", "Key points:").
+    """
+    stray_allowed = True
     for j in range(i + 1, min(len(cues), i + 1 + TITLE_REACH)):
         if cues[j] == "body":
-            if allowed_dek and j == i + 1 and _dek_like(lines[j]) and _next_body(cues, j):
+            if j == i + 1 and _dek_like(lines[j], lines[i]) and _next_body(cues, j):
                 return _next_body(cues, j)
             return j
         if cues[j] in HEADER_CUES:
-            allowed_dek = False
             continue
-        if j == i + 1 and cues[j] in {"title", "short"} and _dek_like(lines[j]):
+        if j == i + 1 and cues[j] in {"title", "short"} and _dek_like(lines[j], lines[i]):
+            continue
+        if stray_allowed and cues[j] in {"short", "chrome"}:
+            stray_allowed = False
             continue
         return None
     return None
@@ -158,9 +180,12 @@ def _next_body(cues: list[str], j: int) -> int | None:
     return None
 
 
-def _dek_like(line: Line) -> bool:
-    n_words = len(pat.words(line.text))
-    return 4 <= n_words <= DEK_MAX_WORDS and pat.ends_sentence(line.text)
+def _dek_like(line: Line, title: Line) -> bool:
+    """A standfirst: a sentence, or at least a line longer than the title above it."""
+    n_words = pat.word_count(line.text)
+    if not 4 <= n_words <= DEK_MAX_WORDS:
+        return False
+    return pat.ends_sentence(line.text) or n_words > pat.word_count(title.text)
 
 
 def _header(
@@ -172,7 +197,11 @@ def _header(
     for j in range(title + 1, body):
         if cues[j] == "section":
             roles[j] = "section"
-        elif j == title + 1 and cues[j] in {"body", "title", "short"} and _dek_like(lines[j]):
+        elif (
+            j == title + 1
+            and cues[j] in {"body", "title", "short"}
+            and _dek_like(lines[j], lines[title])
+        ):
             roles[j] = "dek"
         elif cues[j] in HEADER_CUES:
             roles[j] = cues[j]
@@ -191,7 +220,7 @@ def _sandwiched(lines: Sequence[Line], cues: list[str], i: int) -> bool:
     if i == 0 or i + 1 >= len(cues) or cues[i - 1] != "body" or cues[i + 1] != "body":
         return False
     text = lines[i].text
-    return len(pat.words(text)) >= SANDWICH_MIN_WORDS and (
+    return pat.word_count(text) >= SANDWICH_MIN_WORDS and (
         pat.ends_sentence(text) or text.endswith((":", ","))
     )
 

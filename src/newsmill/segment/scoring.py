@@ -19,7 +19,7 @@ LONG_WORDS = 25
 
 
 def heuristic_score(text: str) -> float:
-    n_words = len(pat.words(text))
+    n_words = pat.word_count(text)
     if n_words >= LONG_WORDS or (n_words >= SENTENCE_WORDS and pat.ends_sentence(text)):
         return 0.9
     return 0.1

@@ -1,0 +1,131 @@
+"""Clustering a batch of texts in memory (no store): for `model.Article` lists and benchmarks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from newsmill.dedup.cluster import Copy, Link, Membership, UnionFind, memberships
+from newsmill.dedup.links import accept, check_pairs, sketches
+from newsmill.dedup.lsh import band_keys, candidate_pairs
+from newsmill.dedup.signatures import Signed, sign
+from newsmill.dedup.stats import DedupStats
+from newsmill.model import Article
+from newsmill.options import DedupOptions
+
+
+@dataclass(slots=True)
+class Text:
+    """One text to cluster, with what decides the canonical copy."""
+
+    copy: Copy
+    text: str
+
+
+def text_of(article: Article, rank: int) -> Text:
+    paragraphs = article.paragraphs
+    return Text(
+        copy=Copy(
+            id=article.id,
+            rank=rank,
+            partial=article.partial,
+            has_title=bool(article.title),
+            has_authors=bool(article.authors),
+            paragraphs=len(paragraphs),
+            words=sum(len(p.split()) for p in paragraphs),
+        ),
+        text=article.body,
+    )
+
+
+def fingerprint_pairs(
+    fingerprints: NDArray[np.uint64], offsets: NDArray[np.int64], max_postings: int
+) -> NDArray[np.int64]:
+    """(i, j) pairs of texts sharing a winnowed fingerprint (boilerplate ones skipped)."""
+    owner = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
+    keys = np.stack([fingerprints.view(np.int64), owner], axis=1)
+    keys = np.unique(keys, axis=0)  # one posting per (fingerprint, text)
+    cuts = np.flatnonzero(np.diff(keys[:, 0])) + 1
+    starts = np.concatenate(([0], cuts))
+    sizes = np.diff(np.concatenate((starts, [len(keys)])))
+    found: list[NDArray[np.int64]] = []
+    for size in np.unique(sizes[(sizes > 1) & (sizes <= max_postings)]):
+        members = keys[starts[sizes == size][:, None] + np.arange(size), 1]
+        left, right = np.triu_indices(size, k=1)
+        found.append(np.stack([members[:, left].ravel(), members[:, right].ravel()], axis=1))
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    return np.unique(np.concatenate(found), axis=0)
+
+
+def merge_signed(parts: list[Signed]) -> Signed:
+    def flat(name: str, offsets: str) -> tuple[NDArray[Any], NDArray[np.int64]]:
+        values = np.concatenate([getattr(p, name) for p in parts])
+        counts = np.concatenate([np.diff(getattr(p, offsets)) for p in parts])
+        out = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(counts, out=out[1:])
+        return values, out
+
+    shingles, shingle_offsets = flat("shingles", "shingle_offsets")
+    fingerprints, fingerprint_offsets = flat("fingerprints", "fingerprint_offsets")
+    return Signed(
+        minhash=np.concatenate([p.minhash for p in parts]),
+        exact=np.concatenate([p.exact for p in parts]),
+        words=np.concatenate([p.words for p in parts]),
+        shingles=shingles,
+        shingle_offsets=shingle_offsets,
+        fingerprints=fingerprints,
+        fingerprint_offsets=fingerprint_offsets,
+    )
+
+
+def cluster_texts(
+    texts: Sequence[Text], options: DedupOptions, batch_size: int = 256
+) -> tuple[list[Membership], list[Link], DedupStats]:
+    """Cluster texts in memory; returns every text's membership and the accepted links."""
+    stats = DedupStats(articles=len(texts))
+    parts = [
+        sign([t.text for t in texts[i : i + batch_size]], options)
+        for i in range(0, len(texts), batch_size)
+    ]
+    ids = [t.copy.id for t in texts]
+    if not parts:
+        return [], [], stats
+    signed = merge_signed(parts)
+    stats.signed = len(texts)
+    pairs = np.concatenate(
+        [
+            candidate_pairs(band_keys(signed.minhash, options.bands), options.max_postings),
+            fingerprint_pairs(
+                signed.fingerprints, signed.fingerprint_offsets, options.max_postings
+            ),
+        ]
+    )
+    pairs = np.unique(pairs, axis=0) if len(pairs) else pairs
+    found = sketches(ids, signed)
+    checked = check_pairs(((ids[i], ids[j]) for i, j in pairs.tolist()), found, options)
+    uf = UnionFind()
+    for text in texts:
+        uf.add(text.copy.id, text.copy.rank)
+    accepted, refused = accept(checked, uf, found, {}, options)
+    stats.count_links(accepted, refused, checked.pairs)
+    by_id = {t.copy.id: t.copy for t in texts}
+    out: list[Membership] = []
+    for root, members in uf.groups().items():
+        member_set = set(members)
+        group_links = [link for link in accepted if link.article in member_set]
+        out.extend(memberships(root, [by_id[m] for m in members], group_links))
+    stats.clusters = len(uf.groups())
+    return out, accepted, stats
+
+
+def cluster_articles(
+    articles: Sequence[Article], options: DedupOptions
+) -> tuple[list[Membership], DedupStats]:
+    """Cluster `model.Article` records in memory (rank = position in the list)."""
+    members, _, stats = cluster_texts([text_of(a, i) for i, a in enumerate(articles)], options)
+    return members, stats

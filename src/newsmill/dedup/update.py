@@ -1,0 +1,422 @@
+"""Incremental clustering in the store: sign new articles, look them up, extend clusters.
+
+Only the new articles are signed; their band keys and fingerprints are looked up against
+everything stored (earlier runs and the new articles themselves), candidates are checked,
+and the clusters they touch are extended or merged. Articles of earlier runs are only
+re-read (their bodies re-shingled) when they are candidates of a new one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from newsmill.dedup.cluster import Copy, Link, Membership, UnionFind, memberships
+from newsmill.dedup.links import Checked, Sketch, accept, check_pairs, sketches
+from newsmill.dedup.lsh import band_keys
+from newsmill.dedup.signatures import Signed, sign
+from newsmill.dedup.stats import DedupStats
+from newsmill.errors import StoreError
+from newsmill.options import DedupOptions
+
+log = logging.getLogger(__name__)
+
+CHUNK = 4000  # new articles per signing/look-up round (bounds memory)
+_IN = 500  # ids per SQL IN list
+
+
+@dataclass(slots=True)
+class Row:
+    rowid: int
+    id: str
+    body: str
+    copy: Copy
+
+
+def _rows(db: sqlite3.Connection, where: str, params: Sequence[object]) -> list[Row]:
+    cursor = db.execute(
+        f"""SELECT rowid, id, body, title, authors, partial, words FROM articles
+            WHERE {where} ORDER BY rowid""",
+        tuple(params),
+    )
+    out = []
+    for rowid, article_id, body, title, authors, partial, words in cursor:
+        copy = Copy(
+            id=article_id,
+            rank=rowid,
+            partial=bool(partial),
+            has_title=bool(title),
+            has_authors=bool(json.loads(authors or "[]")),
+            paragraphs=body.count("\n") + 1 if body else 0,
+            words=words,
+        )
+        out.append(Row(rowid, article_id, body or "", copy))
+    return out
+
+
+def _rows_by_id(db: sqlite3.Connection, ids: Iterable[str]) -> list[Row]:
+    wanted = list(dict.fromkeys(ids))
+    out: list[Row] = []
+    for i in range(0, len(wanted), _IN):
+        chunk = wanted[i : i + _IN]
+        out.extend(_rows(db, f"id IN ({','.join('?' * len(chunk))})", chunk))
+    return out
+
+
+def _unsigned(db: sqlite3.Connection, article_ids: Sequence[str] | None) -> list[Row]:
+    if article_ids is None:
+        return _rows(db, "id NOT IN (SELECT article_id FROM dedup_signatures)", ())
+    rows = _rows_by_id(db, article_ids)
+    signed = _existing(
+        db, "SELECT article_id FROM dedup_signatures WHERE article_id IN ({})", [r.id for r in rows]
+    )
+    return [row for row in rows if row.id not in signed]
+
+
+def _existing(db: sqlite3.Connection, sql: str, ids: Sequence[str]) -> set[str]:
+    out: set[str] = set()
+    for i in range(0, len(ids), _IN):
+        chunk = ids[i : i + _IN]
+        out.update(r[0] for r in db.execute(sql.format(",".join("?" * len(chunk))), chunk))
+    return out
+
+
+def _params(options: DedupOptions) -> str:
+    return f"perm={options.num_perm};words={options.shingle_words};seed={options.seed}"
+
+
+def _store(db: sqlite3.Connection, rows: list[Row], signed: Signed, options: DedupOptions) -> None:
+    keys = band_keys(signed.minhash, options.bands)
+    params = _params(options)
+    db.executemany(
+        "INSERT INTO dedup_signatures VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            (
+                row.id,
+                row.rowid,
+                int(signed.exact[i].view(np.int64)),
+                int(signed.words[i]),
+                int(signed.shingle_offsets[i + 1] - signed.shingle_offsets[i]),
+                int(signed.fingerprint_offsets[i + 1] - signed.fingerprint_offsets[i]),
+                signed.minhash[i].astype("<u4").tobytes(),
+                params,
+            )
+            for i, row in enumerate(rows)
+        ),
+    )
+    db.executemany(
+        "INSERT OR IGNORE INTO dedup_bands VALUES (?, ?)",
+        ((int(k), row.rowid) for i, row in enumerate(rows) for k in keys[i].tolist()),
+    )
+    fps = signed.fingerprints.view(np.int64)
+    db.executemany(
+        "INSERT OR IGNORE INTO dedup_fingerprints VALUES (?, ?)",
+        (
+            (fp, row.rowid)
+            for i, row in enumerate(rows)
+            for fp in fps[
+                signed.fingerprint_offsets[i] : signed.fingerprint_offsets[i + 1]
+            ].tolist()
+        ),
+    )
+
+
+def _candidates(
+    db: sqlite3.Connection, rows: list[Row], signed: Signed, options: DedupOptions
+) -> set[tuple[int, int]]:
+    """Unordered rowid pairs (new article, any stored article) sharing a key."""
+    keys = band_keys(signed.minhash, options.bands)
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS q_keys (article INTEGER, key INTEGER)")
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS q_fps (article INTEGER, fp INTEGER)")
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS q_exact (article INTEGER, exact INTEGER)")
+    db.execute("DELETE FROM q_keys")
+    db.execute("DELETE FROM q_fps")
+    db.execute("DELETE FROM q_exact")
+    long_enough = [i for i, _ in enumerate(rows) if signed.words[i] >= options.min_words]
+    db.executemany(
+        "INSERT INTO q_keys VALUES (?, ?)",
+        ((rows[i].rowid, int(k)) for i in long_enough for k in keys[i].tolist()),
+    )
+    fps = signed.fingerprints.view(np.int64)
+    db.executemany(
+        "INSERT INTO q_fps VALUES (?, ?)",
+        (
+            (rows[i].rowid, fp)
+            for i in long_enough
+            for fp in set(
+                fps[signed.fingerprint_offsets[i] : signed.fingerprint_offsets[i + 1]].tolist()
+            )
+        ),
+    )
+    db.executemany(
+        "INSERT INTO q_exact VALUES (?, ?)",
+        ((rows[i].rowid, int(signed.exact[i].view(np.int64))) for i in long_enough),
+    )
+    found: set[tuple[int, int]] = set()
+    queries = (
+        "SELECT DISTINCT q.article, b.article FROM q_keys q JOIN dedup_bands b ON b.key = q.key",
+        "SELECT q.article, s.article FROM q_exact q JOIN dedup_signatures s ON s.exact = q.exact",
+        """WITH common AS (
+               SELECT f.fp FROM (SELECT DISTINCT fp FROM q_fps) q
+               JOIN dedup_fingerprints f ON f.fp = q.fp GROUP BY f.fp HAVING count(*) > ?)
+           SELECT DISTINCT q.article, f.article FROM q_fps q
+           JOIN dedup_fingerprints f ON f.fp = q.fp
+           WHERE q.fp NOT IN (SELECT fp FROM common)""",
+    )
+    for sql in queries:
+        args = (options.max_postings,) if "?" in sql else ()
+        for new, other in db.execute(sql, args):
+            if new != other:
+                found.add((min(new, other), max(new, other)))
+    return found
+
+
+@dataclass(slots=True)
+class _State:
+    """Clusters already stored for the articles a round touches."""
+
+    cluster_of: dict[str, str]
+    children: dict[str, list[str]]  # container -> its stored partial copies
+
+
+def _state(db: sqlite3.Connection, ids: Sequence[str]) -> _State:
+    cluster_of: dict[str, str] = {}
+    children: dict[str, list[str]] = defaultdict(list)
+    for i in range(0, len(ids), _IN):
+        chunk = ids[i : i + _IN]
+        marks = ",".join("?" * len(chunk))
+        for article_id, cluster_id in db.execute(
+            f"SELECT article_id, cluster_id FROM cluster_members WHERE article_id IN ({marks})",
+            chunk,
+        ):
+            cluster_of[article_id] = cluster_id
+        for child, parent in db.execute(
+            f"""SELECT article_id, other_id FROM dedup_links
+                WHERE kind = 'contained' AND other_id IN ({marks})""",
+            chunk,
+        ):
+            children[parent].append(child)
+    return _State(cluster_of, children)
+
+
+def update_clusters(
+    db: sqlite3.Connection,
+    article_ids: Sequence[str] | None = None,
+    options: DedupOptions | None = None,
+) -> DedupStats:
+    """Sign the given (or all unsigned) articles and add them to the stored clusters."""
+    options = options or DedupOptions()
+    started = time.perf_counter()
+    stats = DedupStats()
+    try:
+        _repair(db, stats)
+        rows = _unsigned(db, article_ids)
+        stats.articles = len(rows)
+        for i in range(0, len(rows), CHUNK):
+            _round(db, rows[i : i + CHUNK], options, stats)
+    except sqlite3.Error as e:
+        raise StoreError(f"duplicate detection failed: {e}") from e
+    log.info("dedup: %s in %.2fs", stats, time.perf_counter() - started)
+    return stats
+
+
+def _round(
+    db: sqlite3.Connection, rows: list[Row], options: DedupOptions, stats: DedupStats
+) -> None:
+    signed = sign([row.body for row in rows], options)
+    stats.signed += len(rows)
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        _store(db, rows, signed, options)
+        pairs = _candidates(db, rows, signed, options)
+        found = sketches([row.id for row in rows], signed)
+        id_of = {row.rowid: row.id for row in rows}
+        others = sorted({r for pair in pairs for r in pair if r not in id_of})
+        other_rows = _rows(db, f"rowid IN ({','.join(map(str, others))})", ()) if others else []
+        found.update(_sketch_rows(other_rows, options))
+        id_of.update((row.rowid, row.id) for row in other_rows)
+        checked = check_pairs(
+            ((id_of[a], id_of[b]) for a, b in sorted(pairs) if a in id_of and b in id_of),
+            found,
+            options,
+        )
+        _apply(db, rows, other_rows, checked, found, options, stats)
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+def _sketch_rows(rows: list[Row], options: DedupOptions) -> dict[str, Sketch]:
+    if not rows:
+        return {}
+    return sketches([row.id for row in rows], sign([row.body for row in rows], options))
+
+
+def _apply(
+    db: sqlite3.Connection,
+    new_rows: list[Row],
+    other_rows: list[Row],
+    checked: Checked,
+    found: dict[str, Sketch],
+    options: DedupOptions,
+    stats: DedupStats,
+) -> None:
+    involved = [row.id for row in new_rows] + [row.id for row in other_rows]
+    state = _state(db, involved)
+    extra = {c for kids in state.children.values() for c in kids if c not in found}
+    found.update(_sketch_rows(_rows_by_id(db, extra), options))
+    uf = UnionFind()
+    rank = {row.id: row.rowid for row in [*new_rows, *other_rows]}
+    for article_id in involved:
+        uf.add(article_id, rank[article_id])
+    cluster_rank = _cluster_ranks(db, set(state.cluster_of.values()))
+    for article_id, cluster_id in state.cluster_of.items():
+        node = "cluster:" + cluster_id
+        uf.add(node, cluster_rank.get(cluster_id, rank.get(article_id, 0)))
+        uf.union(node, article_id)
+    for child in extra:
+        uf.add(child, 1 << 62)
+    for parent, kids in state.children.items():
+        for child in kids:
+            if parent in uf.parent:
+                uf.union(child, parent)
+    accepted, refused = accept(checked, uf, found, dict(state.children), options)
+    stats.count_links(accepted, refused, checked.pairs)
+    _write_links(db, accepted)
+    new_ids = {row.id for row in new_rows}
+    groups: dict[str, list[str]] = defaultdict(list)
+    for article_id in involved:
+        groups[uf.find(article_id)].append(article_id)
+    for members in groups.values():
+        clusters = sorted({state.cluster_of[m] for m in members if m in state.cluster_of})
+        _write_group(db, members, clusters, new_ids, stats)
+
+
+def _repair(db: sqlite3.Connection, stats: DedupStats) -> None:
+    """Rebuild clusters that lost members (their articles were deleted or re-segmented)."""
+    dirty = [row[0] for row in db.execute("SELECT id FROM clusters WHERE dirty = 1")]
+    if not dirty:
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for cluster_id in dirty:
+            members = [
+                row[0]
+                for row in db.execute(
+                    "SELECT article_id FROM cluster_members WHERE cluster_id = ?", (cluster_id,)
+                )
+            ]
+            db.execute("DELETE FROM clusters WHERE id = ?", (cluster_id,))
+            copies = {row.id: row.copy for row in _rows_by_id(db, members)}
+            links = _links_among(db, set(copies))
+            uf = UnionFind()
+            for copy in copies.values():
+                uf.add(copy.id, copy.rank)
+            for link in links:
+                uf.union(link.article, link.other)
+            for group in uf.groups().values():
+                group_copies = [copies[m] for m in group]
+                new_id = min(group_copies, key=lambda c: c.rank).id
+                group_links = [link for link in links if link.article in group]
+                _save(db, new_id, [], memberships(new_id, group_copies, group_links))
+                stats.clusters += 1
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+def _cluster_ranks(db: sqlite3.Connection, clusters: set[str]) -> dict[str, int]:
+    ids = sorted(clusters)
+    out: dict[str, int] = {}
+    for i in range(0, len(ids), _IN):
+        chunk = ids[i : i + _IN]
+        marks = ",".join("?" * len(chunk))
+        out.update(db.execute(f"SELECT id, rowid FROM articles WHERE id IN ({marks})", chunk))
+    return out
+
+
+def _write_links(db: sqlite3.Connection, links: list[Link]) -> None:
+    db.executemany(
+        """INSERT OR REPLACE INTO dedup_links (article_id, other_id, kind, score, cover)
+           VALUES (?, ?, ?, ?, ?)""",
+        ((link.article, link.other, link.kind, link.score, link.cover) for link in links),
+    )
+
+
+def _write_group(
+    db: sqlite3.Connection,
+    members: list[str],
+    clusters: list[str],
+    new_ids: set[str],
+    stats: DedupStats,
+) -> None:
+    """Rewrite one cluster: stored members of the merged clusters plus the new articles."""
+    if all(m not in new_ids for m in members):
+        return  # every pair has a new article: a group without one did not change
+    everyone = set(members)
+    for i in range(0, len(clusters), _IN):
+        chunk = clusters[i : i + _IN]
+        marks = ",".join("?" * len(chunk))
+        everyone.update(
+            r[0]
+            for r in db.execute(
+                f"SELECT article_id FROM cluster_members WHERE cluster_id IN ({marks})", chunk
+            )
+        )
+    rows = _rows_by_id(db, everyone)
+    copies = [row.copy for row in rows]
+    cluster_id = min(copies, key=lambda c: c.rank).id
+    links = _links_among(db, {c.id for c in copies})
+    if len(copies) > 1:
+        stats.new_duplicates += sum(1 for c in copies if c.id in new_ids)
+    _save(db, cluster_id, clusters, memberships(cluster_id, copies, links))
+    stats.clusters += 1
+
+
+def _links_among(db: sqlite3.Connection, ids: set[str]) -> list[Link]:
+    wanted = sorted(ids)
+    out: list[Link] = []
+    for i in range(0, len(wanted), _IN):
+        chunk = wanted[i : i + _IN]
+        marks = ",".join("?" * len(chunk))
+        for article_id, other_id, kind, score, cover in db.execute(
+            f"""SELECT article_id, other_id, kind, score, cover FROM dedup_links
+                WHERE article_id IN ({marks})""",
+            chunk,
+        ):
+            if other_id in ids:
+                out.append(Link(article_id, other_id, kind, score, cover))
+    return out
+
+
+def _save(
+    db: sqlite3.Connection, cluster_id: str, merged: list[str], members: list[Membership]
+) -> None:
+    for old in merged:
+        if old != cluster_id:
+            db.execute("DELETE FROM clusters WHERE id = ?", (old,))
+    canonical = next(m.article for m in members if m.canonical)
+    db.execute(
+        """INSERT INTO clusters (id, canonical, size) VALUES (?, ?, ?)
+           ON CONFLICT(id) DO UPDATE SET canonical = excluded.canonical, size = excluded.size,
+           dirty = 0, updated = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')""",
+        (cluster_id, canonical, len(members)),
+    )
+    db.executemany(
+        """INSERT OR REPLACE INTO cluster_members
+           (article_id, cluster_id, kind, score, matched_with, canonical)
+           VALUES (?, ?, ?, ?, ?, ?)""",
+        (
+            (m.article, cluster_id, m.kind, m.score, m.matched_with, int(m.canonical))
+            for m in members
+        ),
+    )

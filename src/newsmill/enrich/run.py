@@ -1,0 +1,120 @@
+"""Enriching stored articles: entities, quotes and figures, one transaction per batch.
+
+`enrich_articles` is the one entry point for ingest and for `newsmill enrich`. It is safe
+to run again: an article's old mentions, quotes and figures are replaced, never doubled.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from newsmill.enrich import store
+from newsmill.enrich.extract import Findings, find_in_articles
+from newsmill.enrich.nlp import load_pipeline
+from newsmill.model import Article
+from newsmill.options import EnrichOptions
+
+log = logging.getLogger(__name__)
+
+#: Articles per transaction (and per spaCy batch).
+BATCH_SIZE = 32
+
+
+@dataclass(slots=True)
+class EnrichStats:
+    """What one enrichment run read and wrote."""
+
+    articles: int = 0  # articles enriched
+    empty: int = 0  # articles with no body text (marked enriched, nothing found)
+    missing: int = 0  # ids asked for that are not in the store
+    mentions: int = 0
+    quotes: int = 0
+    direct: int = 0
+    indirect: int = 0
+    mixed: int = 0
+    figures: int = 0
+    entities: int = 0  # distinct entities touched
+
+    def as_dict(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+def enrich_articles(
+    db: sqlite3.Connection, article_ids: Sequence[str] | None, options: EnrichOptions
+) -> EnrichStats:
+    """Enrich the given articles (None: every article not enriched yet)."""
+    stats = EnrichStats()
+    ids = list(article_ids) if article_ids is not None else store.pending_articles(db)
+    if not ids or not options.enabled:
+        return stats
+    nlp = load_pipeline(options.spacy_model)
+    figures = _figures_plugin()
+    touched: set[str] = set()
+    for first in range(0, len(ids), BATCH_SIZE):
+        batch = ids[first : first + BATCH_SIZE]
+        articles = store.load_articles(db, batch)
+        stats.missing += len(batch) - len(articles)
+        with _transaction(db):
+            for found in find_in_articles(nlp, articles):
+                count = _store_figures(db, figures, found.article)
+                touched |= store.write_findings(db, found, options.spacy_model, count)
+                _count(stats, found, count)
+            store.refresh_names(db, touched)
+    stats.entities = len(touched)
+    log.info("enrich: %s", stats.as_dict())
+    return stats
+
+
+def _count(stats: EnrichStats, found: Findings, figures: int) -> None:
+    stats.articles += 1
+    stats.empty += not any(part.role == "body" for part in found.article.parts)
+    stats.mentions += len(found.mentions)
+    stats.quotes += len(found.quotes)
+    stats.figures += figures
+    for quote in found.quotes:
+        setattr(stats, quote.kind, getattr(stats, quote.kind) + 1)
+
+
+class _transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, value: object, traceback: object) -> None:
+        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+
+
+# --- figures (another module; used when it is installed) -----------------------------
+
+FiguresPlugin = tuple[Callable[..., list[Any]], Callable[..., Any] | None]
+
+
+def _figures_plugin() -> FiguresPlugin | None:
+    """`enrich.figures.extract_figures` and its writer, when that module exists."""
+    try:
+        module = importlib.import_module("newsmill.enrich.figures")
+    except ImportError:
+        return None
+    extract = getattr(module, "extract_figures", None)
+    if extract is None:
+        return None
+    writer = getattr(module, "store_figures", None) or getattr(module, "write_figures", None)
+    return extract, writer
+
+
+def _store_figures(db: sqlite3.Connection, plugin: FiguresPlugin | None, article: Article) -> int:
+    if plugin is None:
+        return 0
+    extract, writer = plugin
+    page = db.execute("SELECT text FROM pages WHERE sha256 = ?", (article.page_sha256,)).fetchone()
+    figures = extract(article, page[0] if page else "")
+    if writer is not None:
+        writer(db, article.id, figures)
+    return len(figures)

@@ -1,0 +1,295 @@
+"""Parquet schemas of the dataset folder, and conversions between rows and model records.
+
+Articles and lines follow the export schemas (`store.export`) with the few columns a load
+back into SQLite needs added at the end, so an exported file and a dataset shard read the
+same way in DuckDB. Part texts are not stored: they are slices of the page text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict
+from typing import Any
+
+import pyarrow as pa
+
+from newsmill.enrich.extract import Findings
+from newsmill.model import Article, Figure, HtmlMeta, Line, Mention, Page, Part, Quote, Skip
+from newsmill.store.export import ARTICLE_SCHEMA, LINE_SCHEMA
+
+PAGE_SCHEMA = pa.schema(
+    [
+        ("sha256", pa.string()),
+        ("source", pa.string()),
+        ("text", pa.string()),
+        ("kind", pa.string()),
+        ("site", pa.string()),
+        ("url", pa.string()),
+        ("captured_at", pa.string()),
+        ("encoding", pa.string()),
+        ("lossy", pa.bool_()),
+        ("record_id", pa.string()),
+        ("html_meta", pa.string()),  # JSON of HtmlMeta, as in the store
+    ]
+)
+SKIP_SCHEMA = pa.schema([("source", pa.string()), ("reason", pa.string()), ("detail", pa.string())])
+#: The export schema plus the article's position on its page.
+DATASET_ARTICLE_SCHEMA = ARTICLE_SCHEMA.append(pa.field("index", pa.int32()))
+#: The export schema plus each line's offsets in the page text.
+DATASET_LINE_SCHEMA = LINE_SCHEMA.append(pa.field("start", pa.int64())).append(
+    pa.field("end", pa.int64())
+)
+PAGE_INDEX_SCHEMA = pa.schema([("sha256", pa.string()), ("shard", pa.int32()), ("row", pa.int32())])
+KEY_SCHEMA = pa.schema([("site", pa.string()), ("key", pa.int64())])
+COUNT_SCHEMA = pa.schema([("site", pa.string()), ("key", pa.int64()), ("pages", pa.int64())])
+SIGNATURE_SCHEMA = pa.schema(
+    [
+        ("article", pa.string()),
+        ("shard", pa.int32()),
+        ("row", pa.int32()),
+        ("exact", pa.uint64()),
+        ("words", pa.int64()),
+        ("paragraphs", pa.int32()),
+        ("partial", pa.bool_()),
+        ("has_title", pa.bool_()),
+        ("has_authors", pa.bool_()),
+        ("minhash", pa.list_(pa.uint32())),
+    ]
+)
+BAND_SCHEMA = pa.schema([("key", pa.int64()), ("shard", pa.int32()), ("row", pa.int32())])
+PAIR_SCHEMA = pa.schema(
+    [("a_shard", pa.int32()), ("a_row", pa.int32()), ("b_shard", pa.int32()), ("b_row", pa.int32())]
+)
+CLUSTER_SCHEMA = pa.schema([("id", pa.string()), ("canonical", pa.string()), ("size", pa.int64())])
+MEMBER_SCHEMA = pa.schema(
+    [
+        ("article", pa.string()),
+        ("cluster", pa.string()),
+        ("kind", pa.string()),
+        ("score", pa.float64()),
+        ("matched_with", pa.string()),
+        ("canonical", pa.bool_()),
+    ]
+)
+LINK_SCHEMA = pa.schema(
+    [
+        ("article", pa.string()),
+        ("other", pa.string()),
+        ("kind", pa.string()),
+        ("score", pa.float64()),
+        ("cover", pa.float64()),
+    ]
+)
+MENTION_SCHEMA = pa.schema(
+    [
+        ("article", pa.string()),
+        ("seq", pa.int32()),
+        ("text", pa.string()),
+        ("type", pa.string()),
+        ("start", pa.int64()),
+        ("end", pa.int64()),
+        ("name", pa.string()),  # in-article name (entities are resolved on load)
+        ("title", pa.string()),
+    ]
+)
+QUOTE_SCHEMA = pa.schema(
+    [
+        ("id", pa.string()),
+        ("article", pa.string()),
+        ("text", pa.string()),
+        ("kind", pa.string()),
+        ("start", pa.int64()),
+        ("end", pa.int64()),
+        ("cue", pa.string()),
+        ("cue_start", pa.int64()),
+        ("cue_end", pa.int64()),
+        ("speaker", pa.string()),
+        ("speaker_type", pa.string()),
+        ("speaker_mention", pa.string()),
+        ("mention_start", pa.int64()),
+        ("mention_end", pa.int64()),
+        ("speaker_seq", pa.int32()),  # index of the speaker's mention in the article
+    ]
+)
+FIGURE_SCHEMA = pa.schema(
+    [
+        ("id", pa.string()),
+        ("article", pa.string()),
+        ("value", pa.float64()),
+        ("unit", pa.string()),
+        ("text", pa.string()),
+        ("start", pa.int64()),
+        ("end", pa.int64()),
+        ("measure", pa.string()),
+        ("source", pa.string()),
+        ("period", pa.string()),
+        ("sentence", pa.string()),
+    ]
+)
+ENRICHED_SCHEMA = pa.schema([("article", pa.string()), ("figures", pa.int32())])
+
+
+def table(rows: Sequence[Mapping[str, Any]], schema: pa.Schema) -> pa.Table:
+    return pa.Table.from_pylist(list(rows), schema=schema)
+
+
+# --- pages and skips -------------------------------------------------------------------
+
+
+def page_row(page: Page) -> dict[str, Any]:
+    row = {name: getattr(page, name) for name in PAGE_SCHEMA.names if name != "html_meta"}
+    row["html_meta"] = json.dumps(asdict(page.html), ensure_ascii=False) if page.html else None
+    return row
+
+
+def row_page(row: Mapping[str, Any]) -> Page:
+    fields = {name: row[name] for name in PAGE_SCHEMA.names if name != "html_meta"}
+    html = HtmlMeta(**json.loads(row["html_meta"])) if row["html_meta"] else None
+    return Page(**fields, html=html)
+
+
+def skip_row(skip: Skip) -> dict[str, Any]:
+    return {"source": skip.source, "reason": skip.reason, "detail": skip.detail}
+
+
+# --- articles and lines ----------------------------------------------------------------
+
+
+def article_row(page: Page, article: Article) -> dict[str, Any]:
+    """One article in the export schema (see `store.query`), plus its index."""
+    return {
+        "id": article.id,
+        "page": {"sha256": page.sha256, "source": page.source, "url": page.url, "site": page.site},
+        "title": article.title,
+        "dek": article.dek,
+        "section": article.section,
+        "authors": list(article.authors),
+        "bio": article.bio,
+        "published": article.published,
+        "paragraphs": article.paragraphs,
+        "captions": article.captions,
+        "credits": article.credits,
+        "partial": article.partial,
+        "parts": [
+            {
+                "role": p.role,
+                "first_line": p.first_line,
+                "last_line": p.last_line,
+                "start": p.start,
+                "end": p.end,
+            }
+            for p in article.parts
+        ],
+        "index": article.index,
+    }
+
+
+def row_article(row: Mapping[str, Any], page_text: str) -> Article:
+    parts = [
+        Part(
+            p["role"],
+            p["first_line"],
+            p["last_line"],
+            p["start"],
+            p["end"],
+            page_text[p["start"] : p["end"]],
+        )
+        for p in row["parts"]
+    ]
+    return Article(
+        id=row["id"],
+        page_sha256=row["page"]["sha256"],
+        index=row["index"],
+        parts=parts,
+        title=row["title"],
+        dek=row["dek"],
+        section=row["section"],
+        authors=list(row["authors"]),
+        bio=row["bio"],
+        published=row["published"],
+        partial=row["partial"],
+    )
+
+
+def line_rows(page: Page, lines: Iterable[Line], ids: Mapping[int, str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "page": page.sha256,
+            "source": page.source,
+            "line": line.number,
+            "role": line.role,
+            "article": None if line.article is None else ids[line.article],
+            "reason": line.reason,
+            "start": line.start,
+            "end": line.end,
+        }
+        for line in lines
+    ]
+
+
+def row_line(row: Mapping[str, Any], page_text: str, index_of: Mapping[str, int]) -> Line:
+    article = row["article"]
+    return Line(
+        number=row["line"],
+        start=row["start"],
+        end=row["end"],
+        text=page_text[row["start"] : row["end"]],
+        role=row["role"],
+        reason=row["reason"],
+        article=None if article is None else index_of[article],
+    )
+
+
+# --- enrichment ------------------------------------------------------------------------
+
+
+def mention_rows(found: Findings) -> list[dict[str, Any]]:
+    return [
+        {
+            "article": m.article,
+            "seq": seq,
+            "text": m.text,
+            "type": m.type,
+            "start": m.start,
+            "end": m.end,
+            "name": found.names[seq],
+            "title": found.titles[seq],
+        }
+        for seq, m in enumerate(found.mentions)
+    ]
+
+
+def quote_rows(found: Findings) -> list[dict[str, Any]]:
+    rows = []
+    for quote, speaker in zip(found.quotes, found.speakers, strict=True):
+        row = {name: getattr(quote, name) for name in QUOTE_SCHEMA.names if hasattr(quote, name)}
+        row["speaker_seq"] = speaker
+        rows.append(row)
+    return rows
+
+
+def figure_rows(figures: Iterable[Figure]) -> list[dict[str, Any]]:
+    return [asdict(figure) for figure in figures]
+
+
+def row_findings(
+    article: Article, mentions: Sequence[Mapping[str, Any]], quotes: Sequence[Mapping[str, Any]]
+) -> Findings:
+    """The `Findings` of one article, as enrichment found them, from its dataset rows."""
+    found = Findings(article)
+    for row in sorted(mentions, key=lambda r: r["seq"]):
+        found.mentions.append(
+            Mention(row["article"], row["text"], row["type"], row["start"], row["end"])
+        )
+        found.names.append(row["name"])
+        found.titles.append(row["title"])
+    for row in quotes:
+        fields = {k: v for k, v in row.items() if k != "speaker_seq"}
+        found.quotes.append(Quote(**fields))
+        found.speakers.append(row["speaker_seq"])
+    return found
+
+
+def row_figure(row: Mapping[str, Any]) -> Figure:
+    return Figure(**row)

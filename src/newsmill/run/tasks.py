@@ -1,0 +1,399 @@
+"""Tasks: one stage over one shard (or one partition), from dataset files to dataset files.
+
+A task reads its inputs from the dataset folder, calls the stage functions of
+`run.stages`, writes its outputs under final names (each atomically) and then its marker.
+Running a task again rewrites the same files, so a retry never doubles anything. Tasks
+are module-level functions of picklable arguments: any executor can run them.
+
+Units are ``shard-NNNNN`` (a group of input files, and everything made from it) or
+``part-NNN`` (one hash partition of a shuffle).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import xxhash
+
+from newsmill.dedup.cluster import Copy, Link
+from newsmill.model import Page, Segmented, Skip
+from newsmill.options import Options
+from newsmill.run import records as rec
+from newsmill.run import stages
+from newsmill.run.dataset import Dataset, part_name, shard_name
+from newsmill.run.faults import check_page, maybe_kill
+
+log = logging.getLogger(__name__)
+
+#: Seed of the partition hash: fixed, so every worker and every run agrees.
+PARTITION_SEED = 0x6E6D5254
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """One unit of work. ``weight`` is the number of pages it covers, for progress."""
+
+    stage: str
+    unit: str
+    fn: Callable[..., dict[str, Any]]
+    args: tuple[Any, ...]
+    weight: int = 1
+    uses_model: bool = False  # needs the NLP model: executors keep it loaded per worker
+
+
+def run_task(task: Task, attempt: int = 1) -> dict[str, Any]:
+    """Run a task in a worker; its stats are also its marker's content."""
+    maybe_kill(task.stage, task.unit, attempt)
+    return task.fn(*task.args)
+
+
+def partition_of(values: pa.Array, partitions: int) -> np.ndarray:
+    """Seeded xxhash partition of each value (never Python's hash(): it differs by process)."""
+    out = np.fromiter(
+        (
+            xxhash.xxh64_intdigest(str(v).encode(), seed=PARTITION_SEED) % partitions
+            for v in values.to_pylist()
+        ),
+        dtype=np.int32,
+        count=len(values),
+    )
+    return out
+
+
+def write_partitioned(
+    dataset: Dataset, folder: str, unit: str, data: pa.Table, column: str, partitions: int
+) -> None:
+    """Split a table by the hash of ``column`` into ``folder/part-P/unit.parquet``."""
+    parts = partition_of(data.column(column).combine_chunks(), partitions)
+    for part in range(partitions):
+        chosen = data.filter(pa.array(parts == part))
+        dataset.write_table(dataset.path(folder, part_name(part), unit + ".parquet"), chosen)
+
+
+def _finish(dataset: Dataset, stage: str, unit: str, stats: dict[str, Any]) -> dict[str, Any]:
+    dataset.mark_done(stage, unit, stats)
+    return stats
+
+
+# --- read ------------------------------------------------------------------------------
+
+
+def read_task(
+    dataset: Dataset, shard: int, files: Sequence[str], options: Options, partitions: int
+) -> dict[str, Any]:
+    unit = shard_name(shard)
+    pages, skips = [], []
+    for item in stages.read_pages(files, options):
+        if isinstance(item, Skip):
+            skips.append(rec.skip_row(item))
+        else:
+            pages.append(rec.page_row(item))
+    dataset.write_table(dataset.path("pages", unit + ".parquet"), rec.table(pages, rec.PAGE_SCHEMA))
+    dataset.write_table(
+        dataset.path("skipped", "read", unit + ".parquet"), rec.table(skips, rec.SKIP_SCHEMA)
+    )
+    index = rec.table(
+        [{"sha256": p["sha256"], "shard": shard, "row": i} for i, p in enumerate(pages)],
+        rec.PAGE_INDEX_SCHEMA,
+    )
+    write_partitioned(dataset, "page_index", unit, index, "sha256", partitions)
+    return _finish(dataset, "read", unit, {"pages": len(pages), "skipped": len(skips)})
+
+
+def distinct_task(dataset: Dataset, part: int) -> dict[str, Any]:
+    """Pages with the same bytes: the first in input order is kept, the others dropped."""
+    unit = part_name(part)
+    index = dataset.read_folder(dataset.path("page_index", unit), rec.PAGE_INDEX_SCHEMA)
+    first: dict[str, tuple[int, int]] = {}
+    dupes = []
+    ordered = sorted(
+        zip(*(index.column(c).to_pylist() for c in ("shard", "row", "sha256")), strict=True)
+    )
+    for shard, row, sha in ordered:
+        if sha in first:
+            dupes.append({"sha256": sha, "shard": shard, "row": row})
+        else:
+            first[sha] = (shard, row)
+    dataset.write_table(
+        dataset.path("dupes", unit + ".parquet"), rec.table(dupes, rec.PAGE_INDEX_SCHEMA)
+    )
+    return _finish(dataset, "distinct", unit, {"dupes": len(dupes)})
+
+
+def _kept_pages(dataset: Dataset, shard: int) -> Iterator[Page]:
+    """The pages of a shard in input order, without repeats of earlier pages."""
+    dupes = dataset.read_folder(
+        dataset.path("dupes"), rec.PAGE_INDEX_SCHEMA, filters=pc.field("shard") == shard
+    )
+    dropped = set(dupes.column("row").to_pylist())
+    path = dataset.path("pages", shard_name(shard) + ".parquet")
+    for row, values in enumerate(dataset.iter_batches(path, batch_size=200)):
+        if row not in dropped:
+            yield rec.row_page(values)
+
+
+# --- chrome counts ---------------------------------------------------------------------
+
+
+def keys_task(dataset: Dataset, shard: int, options: Options, partitions: int) -> dict[str, Any]:
+    unit = shard_name(shard)
+    sites, keys = [], []
+    for page in _kept_pages(dataset, shard):
+        for key in stages.chrome_keys(page, options.segment):
+            sites.append(page.site)
+            keys.append(key)
+    data = pa.table({"site": pa.array(sites, pa.string()), "key": pa.array(keys, pa.int64())})
+    write_partitioned(dataset, "chrome_keys", unit, data, "key", partitions)
+    return _finish(dataset, "keys", unit, {"keys": len(keys)})
+
+
+def counts_task(dataset: Dataset, part: int, options: Options) -> dict[str, Any]:
+    unit = part_name(part)
+    data = dataset.read_folder(dataset.path("chrome_keys", unit), rec.KEY_SCHEMA)
+    counts = stages.count_keys(
+        zip(data.column("site").to_pylist(), data.column("key").to_pylist(), strict=True),
+        options.segment.chrome_min_pages,
+    )
+    rows = [{"site": s, "key": k, "pages": n} for (s, k), n in sorted(counts.items())]
+    dataset.write_table(
+        dataset.path("chrome_counts", unit + ".parquet"), rec.table(rows, rec.COUNT_SCHEMA)
+    )
+    return _finish(dataset, "counts", unit, {"repeated": len(rows)})
+
+
+def _site_counts(
+    dataset: Dataset, pages: Sequence[Page], options: Options
+) -> dict[str, dict[int, int]]:
+    wanted = sorted({k for page in pages for k in stages.chrome_keys(page, options.segment)})
+    found = dataset.read_folder(
+        dataset.path("chrome_counts"), rec.COUNT_SCHEMA, filters=pc.field("key").isin(wanted)
+    )
+    by_site: dict[str, dict[int, int]] = defaultdict(dict)
+    for site, key, pages_n in zip(
+        *(found.column(c).to_pylist() for c in ("site", "key", "pages")), strict=True
+    ):
+        by_site[site][key] = pages_n
+    return by_site
+
+
+# --- segment ---------------------------------------------------------------------------
+
+
+def segment_task(dataset: Dataset, shard: int, options: Options) -> dict[str, Any]:
+    unit = shard_name(shard)
+    pages = list(_kept_pages(dataset, shard))
+    counts = _site_counts(dataset, pages, options)
+    articles, lines, skips = [], [], []
+    results = stages.segment_pages(
+        pages, lambda page: counts.get(page.site, {}), options.segment, check_page
+    )
+    for result in results:
+        if isinstance(result, Skip):
+            skips.append(rec.skip_row(result))
+            continue
+        articles.extend(_article_rows(result))
+        ids = {article.index: article.id for article in result.articles}
+        lines.extend(rec.line_rows(result.page, result.lines, ids))
+    dataset.write_table(
+        dataset.path("articles", unit + ".parquet"), rec.table(articles, rec.DATASET_ARTICLE_SCHEMA)
+    )
+    dataset.write_table(
+        dataset.path("lines", unit + ".parquet"), rec.table(lines, rec.DATASET_LINE_SCHEMA)
+    )
+    dataset.write_table(
+        dataset.path("skipped", "segment", unit + ".parquet"), rec.table(skips, rec.SKIP_SCHEMA)
+    )
+    stats = {"pages": len(pages) - len(skips), "articles": len(articles), "skipped": len(skips)}
+    return _finish(dataset, "segment", unit, stats)
+
+
+def _article_rows(segmented: Segmented) -> list[dict[str, Any]]:
+    return [rec.article_row(segmented.page, article) for article in segmented.articles]
+
+
+# --- signatures, candidates, clusters --------------------------------------------------
+
+
+def signatures_task(
+    dataset: Dataset, shard: int, options: Options, partitions: int
+) -> dict[str, Any]:
+    unit = shard_name(shard)
+    articles = dataset.read_table(
+        dataset.path("articles", unit + ".parquet"),
+        columns=["id", "title", "authors", "paragraphs", "partial"],
+    ).to_pylist()
+    dedup = options.dedup
+    texts = ["\n".join(a["paragraphs"]) for a in articles]
+    signed = stages.sign_texts(texts, dedup)
+    rows = [
+        {
+            "article": a["id"],
+            "shard": shard,
+            "row": i,
+            "exact": int(signed.exact[i]),
+            "words": int(signed.words[i]),
+            "paragraphs": len(a["paragraphs"]),
+            "partial": a["partial"],
+            "has_title": a["title"] is not None,
+            "has_authors": bool(a["authors"]),
+            "minhash": signed.minhash[i].tolist(),
+        }
+        for i, a in enumerate(articles)
+    ]
+    dataset.write_table(
+        dataset.path("signatures", unit + ".parquet"), rec.table(rows, rec.SIGNATURE_SCHEMA)
+    )
+    usable = np.flatnonzero(signed.words >= dedup.min_words)
+    band_count = signed.bands.shape[1] if len(articles) else 0
+    bands = pa.table(
+        {
+            "key": pa.array(signed.bands[usable].ravel(), pa.int64()),
+            "shard": pa.array(np.full(len(usable) * band_count, shard, np.int32)),
+            "row": pa.array(np.repeat(usable, band_count).astype(np.int32)),
+        }
+    )
+    write_partitioned(dataset, "bands", unit, bands, "key", partitions)
+    return _finish(dataset, "signatures", unit, {"articles": len(rows), "linkable": len(usable)})
+
+
+def candidates_task(dataset: Dataset, part: int) -> dict[str, Any]:
+    """One partition of the band shuffle: rows sharing a band key become candidate pairs."""
+    unit = part_name(part)
+    bands = dataset.read_folder(dataset.path("bands", unit), rec.BAND_SCHEMA)
+    keys = bands.column("key").to_numpy()
+    shard = bands.column("shard").to_numpy()
+    row = bands.column("row").to_numpy()
+    pairs = stages.bucket_pairs(keys)
+    left, right = pairs[:, 0], pairs[:, 1]
+    ref = (shard.astype(np.int64) << 32) | row.astype(np.int64)
+    a, b = np.minimum(ref[left], ref[right]), np.maximum(ref[left], ref[right])
+    keep = a != b
+    unique = (
+        np.unique(np.stack([a[keep], b[keep]], axis=1), axis=0)
+        if keep.any()
+        else np.zeros((0, 2), np.int64)
+    )
+    data = pa.table(
+        {
+            "a_shard": pa.array((unique[:, 0] >> 32).astype(np.int32)),
+            "a_row": pa.array((unique[:, 0] & 0xFFFFFFFF).astype(np.int32)),
+            "b_shard": pa.array((unique[:, 1] >> 32).astype(np.int32)),
+            "b_row": pa.array((unique[:, 1] & 0xFFFFFFFF).astype(np.int32)),
+        },
+        schema=rec.PAIR_SCHEMA,
+    )
+    dataset.write_table(dataset.path("pairs", unit + ".parquet"), data)
+    return _finish(dataset, "candidates", unit, {"pairs": len(unique)})
+
+
+def clusters_task(dataset: Dataset, options: Options) -> dict[str, Any]:
+    """Union-find over every accepted link, in one task."""
+    pairs = dataset.read_folder(dataset.path("pairs"), rec.PAIR_SCHEMA)
+    columns = [pairs.column(c).to_numpy().astype(np.int64) for c in rec.PAIR_SCHEMA.names]
+    a = (columns[0] << 32) | columns[1]
+    b = (columns[2] << 32) | columns[3]
+    both = np.unique(np.stack([a, b], axis=1), axis=0) if len(a) else np.zeros((0, 2), np.int64)
+    signed = _load_signed(dataset, np.unique(both))
+    links = [
+        link
+        for left, right in both.tolist()
+        if (link := stages.judge_pair(signed[left], signed[right], options.dedup)) is not None
+    ]
+    copies = {s.copy.id: s.copy for s in signed.values()}
+    found = stages.cluster_links(copies, links)
+    _write_clusters(dataset, found)
+    stats = {"candidates": len(both), "links": len(links), "clusters": len(found.clusters)}
+    return _finish(dataset, "clusters", "all", stats)
+
+
+def _load_signed(dataset: Dataset, refs: np.ndarray) -> dict[int, stages.Signed]:
+    out: dict[int, stages.Signed] = {}
+    shards = refs >> 32
+    for shard in np.unique(shards).tolist():
+        rows = (refs[shards == shard] & 0xFFFFFFFF).tolist()
+        path = dataset.path("signatures", shard_name(shard) + ".parquet")
+        data = dataset.read_table(path, filters=pc.field("row").isin(rows)).to_pylist()
+        for r in data:
+            copy = Copy(
+                r["article"],
+                (shard << 32) | r["row"],
+                r["partial"],
+                r["has_title"],
+                r["has_authors"],
+                r["paragraphs"],
+                r["words"],
+            )
+            minhash = np.array(r["minhash"], dtype=np.uint32)
+            out[(shard << 32) | r["row"]] = stages.Signed(copy, r["exact"], minhash)
+    return out
+
+
+def _write_clusters(dataset: Dataset, found: stages.Clusters) -> None:
+    clusters = [{"id": c, "canonical": k, "size": n} for c, k, n in found.clusters]
+    members = [
+        {
+            "article": m.article,
+            "cluster": m.cluster,
+            "kind": m.kind,
+            "score": m.score,
+            "matched_with": m.matched_with,
+            "canonical": m.canonical,
+        }
+        for m in found.members
+    ]
+    dataset.write_table(
+        dataset.path("clusters", "clusters.parquet"), rec.table(clusters, rec.CLUSTER_SCHEMA)
+    )
+    dataset.write_table(
+        dataset.path("members", "members.parquet"), rec.table(members, rec.MEMBER_SCHEMA)
+    )
+    dataset.write_table(
+        dataset.path("links", "links.parquet"), rec.table(_link_rows(found.links), rec.LINK_SCHEMA)
+    )
+
+
+def _link_rows(links: Sequence[Link]) -> list[dict[str, Any]]:
+    return [
+        {"article": k.article, "other": k.other, "kind": k.kind, "score": k.score, "cover": k.cover}
+        for k in links
+    ]
+
+
+# --- enrich ----------------------------------------------------------------------------
+
+
+def enrich_task(dataset: Dataset, shard: int, options: Options) -> dict[str, Any]:
+    from newsmill.enrich.nlp import load_pipeline  # loaded once per worker process
+
+    unit = shard_name(shard)
+    nlp = load_pipeline(options.enrich.spacy_model)
+    texts = {page.sha256: page.text for page in _kept_pages(dataset, shard)}
+    rows = dataset.read_table(dataset.path("articles", unit + ".parquet")).to_pylist()
+    articles = [rec.row_article(r, texts[r["page"]["sha256"]]) for r in rows]
+    mentions, quotes, figures, enriched = [], [], [], []
+    for found, found_figures in stages.enrich_articles(nlp, articles, texts):
+        mentions.extend(rec.mention_rows(found))
+        quotes.extend(rec.quote_rows(found))
+        figures.extend(rec.figure_rows(found_figures))
+        enriched.append({"article": found.article.id, "figures": len(found_figures)})
+    for folder, data, schema in (
+        ("mentions", mentions, rec.MENTION_SCHEMA),
+        ("quotes", quotes, rec.QUOTE_SCHEMA),
+        ("figures", figures, rec.FIGURE_SCHEMA),
+        ("enriched", enriched, rec.ENRICHED_SCHEMA),
+    ):
+        dataset.write_table(dataset.path(folder, unit + ".parquet"), rec.table(data, schema))
+    stats = {
+        "articles": len(articles),
+        "mentions": len(mentions),
+        "quotes": len(quotes),
+        "figures": len(figures),
+    }
+    return _finish(dataset, "enrich", unit, stats)

@@ -1,0 +1,597 @@
+"""Read queries the web pages need that the store, dedup and enrich modules do not offer.
+
+Every query is parameterised. Tables added by later migrations (duplicates, entities,
+quotes, figures) may be missing from an older store: each query checks with
+`table_exists` and returns an empty answer instead of failing, so pages fill in as the
+data appears.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+from newsmill.errors import QueryError
+from newsmill.model import Entity, Mention, Quote
+from newsmill.store.query import SNIPPET_CLOSE, SNIPPET_OPEN, ArticleRow
+
+#: The date an article is filed under: published, else captured, else ingested.
+DATE_SQL = "substr(COALESCE(a.published, p.captured_at, p.ingested_at), 1, 10)"
+
+_ARTICLE_COLUMNS = f"""a.rowid AS rid, a.id, a.title, substr(a.body, 1, 160) AS head,
+    a.section, a.authors, p.source, p.site, a.partial, a.words, a.published,
+    {DATE_SQL} AS date"""
+
+#: Words of the body shown when an article has no title.
+FIRST_WORDS = 12
+
+
+def table_exists(db: sqlite3.Connection, name: str) -> bool:
+    row = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?", (name,)
+    ).fetchone()
+    return row is not None
+
+
+def _like(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, with its wildcards taken literally."""
+    return "%" + re.sub(r"([%_\\])", r"\\\1", text) + "%"
+
+
+@dataclass(slots=True)
+class Filters:
+    """Search and browse filters; empty fields do not filter."""
+
+    site: str | None = None
+    section: str | None = None
+    author: str | None = None
+    entity: str | None = None  # entity id, canonical name or alias
+    date_from: str | None = None  # YYYY-MM-DD, inclusive
+    date_to: str | None = None
+
+    def as_params(self) -> dict[str, str]:
+        return {k: v for k in self.__slots__ if (v := getattr(self, k))}  # type: ignore[attr-defined]
+
+
+def _filter_clauses(db: sqlite3.Connection, filters: Filters) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if filters.site:
+        where.append("p.site = ?")
+        params.append(filters.site)
+    if filters.section:
+        where.append("a.section = ? COLLATE NOCASE")
+        params.append(filters.section)
+    if filters.author:
+        where.append(
+            "a.id IN (SELECT article_id FROM article_authors WHERE name LIKE ? ESCAPE '\\')"
+        )
+        params.append(_like(filters.author))
+    if filters.entity:
+        if table_exists(db, "mentions"):
+            where.append(
+                "a.id IN (SELECT article_id FROM mentions WHERE entity_id IN "
+                "(SELECT id FROM entities WHERE id = ? OR name = ? COLLATE NOCASE "
+                "UNION SELECT entity_id FROM entity_aliases WHERE alias = ? COLLATE NOCASE))"
+            )
+            params += [filters.entity] * 3
+        else:
+            where.append("0")  # no entities yet: nothing mentions anything
+    if filters.date_from:
+        where.append(f"{DATE_SQL} >= ?")
+        params.append(filters.date_from)
+    if filters.date_to:
+        where.append(f"{DATE_SQL} <= ?")
+        params.append(filters.date_to)
+    return where, params
+
+
+@dataclass(slots=True)
+class ClusterHit:
+    """One search or browse row: the best article of a cluster of copies."""
+
+    article: ArticleRow
+    date: str | None
+    snippet: str
+    score: float
+    cluster: str
+    copies: int
+
+
+@dataclass(slots=True)
+class HitPage:
+    hits: list[ClusterHit]
+    total: int  # clusters matching
+
+
+def _article_row(row: sqlite3.Row) -> ArticleRow:
+    return ArticleRow(
+        id=row["id"],
+        title=row["title"],
+        first_words=" ".join(row["head"].split()[:FIRST_WORDS]),
+        section=row["section"],
+        authors=json.loads(row["authors"]),
+        source=row["source"],
+        site=row["site"],
+        partial=bool(row["partial"]),
+        words=row["words"],
+        published=row["published"],
+    )
+
+
+def _cluster_sql(db: sqlite3.Connection, article_id: str) -> tuple[str, str]:
+    """(join, expression) giving the cluster id of `article_id`; itself when unclustered."""
+    if table_exists(db, "cluster_members"):
+        return (
+            f"LEFT JOIN cluster_members m ON m.article_id = {article_id}",
+            f"COALESCE(m.cluster_id, {article_id})",
+        )
+    return "", article_id
+
+
+def search_clusters(
+    db: sqlite3.Connection, query: str, filters: Filters, limit: int, offset: int
+) -> HitPage:
+    """Full-text search, one row per cluster of copies (its best-ranked member)."""
+    if not query.strip():
+        raise QueryError("empty search query")
+    where, params = _filter_clauses(db, filters)
+    join, cluster = _cluster_sql(db, "h.aid")
+    sql = f"""
+    WITH hits AS (
+        SELECT a.rowid AS rid, a.id AS aid, bm25(articles_fts, 5.0, 2.0, 1.0) AS score
+        FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
+        JOIN pages p ON p.id = a.page_id
+        WHERE articles_fts MATCH ? {"".join(" AND " + w for w in where)}
+    ), best AS (
+        SELECT h.rid, min(h.score) AS score, {cluster} AS cluster
+        FROM hits h {join} GROUP BY cluster
+    )
+    SELECT rid, score, cluster, count(*) OVER () AS total
+    FROM best ORDER BY score, rid LIMIT ? OFFSET ?"""
+    try:
+        rows = db.execute(sql, [query, *params, limit, offset]).fetchall()
+        snippets = _snippets(db, query, [r["rid"] for r in rows])
+    except sqlite3.OperationalError as e:
+        raise QueryError(_fts_message(query, e)) from e
+    total = rows[0]["total"] if rows else _count_clusters_matching(db, query, where, params)
+    return HitPage(_hits(db, rows, snippets), total)
+
+
+def _count_clusters_matching(
+    db: sqlite3.Connection, query: str, where: list[str], params: list[Any]
+) -> int:
+    """Total when the asked page is past the end (the window count then has no row)."""
+    join, cluster = _cluster_sql(db, "a.id")
+    sql = f"""SELECT count(DISTINCT {cluster}) FROM articles_fts
+              JOIN articles a ON a.rowid = articles_fts.rowid JOIN pages p ON p.id = a.page_id
+              {join} WHERE articles_fts MATCH ? {"".join(" AND " + w for w in where)}"""
+    try:
+        return int(db.execute(sql, [query, *params]).fetchone()[0])
+    except sqlite3.OperationalError as e:
+        raise QueryError(_fts_message(query, e)) from e
+
+
+def _fts_message(query: str, error: sqlite3.OperationalError) -> str:
+    return (
+        f"invalid search query {query!r} ({error}). Use plain words, \"quoted phrases\", "
+        "AND / OR / NOT between terms, prefix*; balance your quotes and brackets."
+    )
+
+
+def _snippets(db: sqlite3.Connection, query: str, rowids: list[int]) -> dict[int, str]:
+    if not rowids:
+        return {}
+    marks = ",".join("?" * len(rowids))
+    sql = f"""SELECT rowid, snippet(articles_fts, -1, '{SNIPPET_OPEN}', '{SNIPPET_CLOSE}',
+                     '…', 24) FROM articles_fts
+              WHERE articles_fts MATCH ? AND rowid IN ({marks})"""
+    return {row[0]: row[1] for row in db.execute(sql, [query, *rowids])}
+
+
+def browse_clusters(db: sqlite3.Connection, filters: Filters, limit: int, offset: int) -> HitPage:
+    """Articles matching the filters, newest page first, one row per cluster of copies."""
+    where, params = _filter_clauses(db, filters)
+    join, cluster = _cluster_sql(db, "a.id")
+    canonical = "COALESCE(m.canonical, 1)" if join else "1"
+    sql = f"""
+    WITH best AS (
+        SELECT a.rowid AS rid, max({canonical} * 4294967296 + a.rowid) AS pick, 0.0 AS score,
+               {cluster} AS cluster
+        FROM articles a JOIN pages p ON p.id = a.page_id {join}
+        {"WHERE " + " AND ".join(where) if where else ""}
+        GROUP BY cluster
+    )
+    SELECT rid, score, cluster, count(*) OVER () AS total
+    FROM best ORDER BY rid DESC LIMIT ? OFFSET ?"""
+    rows = db.execute(sql, [*params, limit, offset]).fetchall()
+    total = rows[0]["total"] if rows else 0
+    return HitPage(_hits(db, rows, {}), total)
+
+
+def _hits(db: sqlite3.Connection, rows: list[sqlite3.Row], snippets: dict[int, str]) -> list[ClusterHit]:
+    if not rows:
+        return []
+    rids = [r["rid"] for r in rows]
+    marks = ",".join("?" * len(rids))
+    found = {
+        r["rid"]: r
+        for r in db.execute(
+            f"""SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN pages p ON p.id = a.page_id
+                WHERE a.rowid IN ({marks})""",
+            rids,
+        )
+    }
+    sizes = _cluster_sizes(db, [r["cluster"] for r in rows])
+    hits = []
+    for row in rows:
+        article = found[row["rid"]]
+        hits.append(
+            ClusterHit(
+                article=_article_row(article),
+                date=article["date"],
+                snippet=snippets.get(row["rid"], ""),
+                score=-float(row["score"]),
+                cluster=row["cluster"],
+                copies=sizes.get(row["cluster"], 1),
+            )
+        )
+    return hits
+
+
+def _cluster_sizes(db: sqlite3.Connection, clusters: list[str]) -> dict[str, int]:
+    if not clusters or not table_exists(db, "clusters"):
+        return {}
+    marks = ",".join("?" * len(clusters))
+    sql = f"SELECT id, size FROM clusters WHERE id IN ({marks})"
+    return {row[0]: int(row[1]) for row in db.execute(sql, clusters)}
+
+
+@dataclass(slots=True)
+class Facets:
+    sites: list[tuple[str, int]]
+    sections: list[tuple[str, int]]
+
+
+def facets(db: sqlite3.Connection, top: int = 200) -> Facets:
+    """Sites and sections with their article counts, for the search filters."""
+    sites = db.execute(
+        """SELECT p.site, count(*) FROM articles a JOIN pages p ON p.id = a.page_id
+           GROUP BY p.site ORDER BY count(*) DESC, p.site LIMIT ?""",
+        (top,),
+    ).fetchall()
+    sections = db.execute(
+        """SELECT section, count(*) FROM articles WHERE section IS NOT NULL AND section != ''
+           GROUP BY section ORDER BY count(*) DESC, section LIMIT ?""",
+        (top,),
+    ).fetchall()
+    return Facets([(r[0], r[1]) for r in sites], [(r[0], r[1]) for r in sections])
+
+
+# --- one article: its source lines, mentions, quotes, copies ---------------------------
+
+
+@dataclass(slots=True)
+class SourceLine:
+    number: int
+    text: str
+    role: str | None  # None: a blank line
+    reason: str
+    article: str | None
+
+
+@dataclass(slots=True)
+class PageSource:
+    sha256: str
+    source: str
+    url: str | None
+    site: str
+    kind: str
+    lines: list[SourceLine]
+
+
+def page_source(db: sqlite3.Connection, article_id: str) -> PageSource | None:
+    """The whole text of the page holding `article_id`, line by line, with roles."""
+    page = db.execute(
+        """SELECT p.id, p.sha256, p.source, p.url, p.site, p.kind, p.text FROM pages p
+           JOIN articles a ON a.page_id = p.id WHERE a.id = ?""",
+        (article_id,),
+    ).fetchone()
+    if page is None:
+        return None
+    roles = {
+        row["line"]: row
+        for row in db.execute(
+            "SELECT line, role, reason, article_id FROM lines WHERE page_id = ?", (page["id"],)
+        )
+    }
+    lines = []
+    for number, text in enumerate(page["text"].split("\n"), start=1):
+        row = roles.get(number)
+        lines.append(
+            SourceLine(
+                number=number,
+                text=text,
+                role=row["role"] if row else None,
+                reason=row["reason"] if row else "",
+                article=row["article_id"] if row else None,
+            )
+        )
+    return PageSource(page["sha256"], page["source"], page["url"], page["site"], page["kind"], lines)
+
+
+def article_date(db: sqlite3.Connection, article_id: str) -> str | None:
+    row = db.execute(
+        f"SELECT {DATE_SQL} FROM articles a JOIN pages p ON p.id = a.page_id WHERE a.id = ?",
+        (article_id,),
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def article_mentions(db: sqlite3.Connection, article_id: str) -> list[Mention]:
+    """Entity mentions in one article, in text order (offsets into the page text)."""
+    if not table_exists(db, "mentions"):
+        return []
+    sql = """SELECT article_id, text, type, start, "end", entity_id FROM mentions
+             WHERE article_id = ? ORDER BY start"""
+    return [Mention(*row) for row in db.execute(sql, (article_id,))]
+
+
+_QUOTE_COLUMNS = """q.id, q.article_id, q.text, q.kind, q.start, q."end", q.cue, q.cue_start,
+    q.cue_end, COALESCE(e.name, q.speaker) AS speaker, q.speaker_type, q.speaker_mention,
+    q.mention_start, q.mention_end, q.entity_id"""
+
+
+def _quote(row: sqlite3.Row) -> Quote:
+    return Quote(*[row[i] for i in range(15)])
+
+
+def article_quotes(db: sqlite3.Connection, article_id: str) -> list[Quote]:
+    """Quotes in one article, in text order, with the speaker's canonical name."""
+    if not table_exists(db, "quotes"):
+        return []
+    sql = f"""SELECT {_QUOTE_COLUMNS} FROM quotes q LEFT JOIN entities e ON e.id = q.entity_id
+              WHERE q.article_id = ? ORDER BY q.start"""
+    return [_quote(row) for row in db.execute(sql, (article_id,))]
+
+
+@dataclass(slots=True)
+class Member:
+    """A copy in a cluster and why it is there (see migrations/0002_dedup.sql)."""
+
+    article: str
+    title: str | None
+    site: str
+    source: str
+    words: int
+    partial: bool
+    kind: str  # canonical | exact | near | contained | contains | first
+    score: float | None
+    matched_with: str | None
+    canonical: bool
+
+
+@dataclass(slots=True)
+class Cluster:
+    id: str
+    canonical: str
+    size: int
+    members: list[Member] = field(default_factory=list)
+
+
+_MEMBER_SQL = """SELECT m.cluster_id, m.article_id, a.title, p.site, p.source, a.words, a.partial,
+    m.kind, m.score, m.matched_with, m.canonical
+    FROM cluster_members m JOIN articles a ON a.id = m.article_id JOIN pages p ON p.id = a.page_id
+"""
+
+
+def _member(row: sqlite3.Row) -> Member:
+    return Member(
+        article=row["article_id"],
+        title=row["title"],
+        site=row["site"],
+        source=row["source"],
+        words=row["words"],
+        partial=bool(row["partial"]),
+        kind=row["kind"],
+        score=row["score"],
+        matched_with=row["matched_with"],
+        canonical=bool(row["canonical"]),
+    )
+
+
+def cluster_of(db: sqlite3.Connection, article_id: str) -> Cluster | None:
+    """The cluster holding `article_id` with all its members, if it has other copies."""
+    if not table_exists(db, "cluster_members"):
+        return None
+    row = db.execute(
+        "SELECT cluster_id FROM cluster_members WHERE article_id = ?", (article_id,)
+    ).fetchone()
+    return None if row is None else get_cluster(db, row[0], min_size=2)
+
+
+def get_cluster(db: sqlite3.Connection, cluster_id: str, min_size: int = 1) -> Cluster | None:
+    if not table_exists(db, "clusters"):
+        return None
+    row = db.execute(
+        "SELECT id, canonical, size FROM clusters WHERE id = ? AND size >= ?",
+        (cluster_id, min_size),
+    ).fetchone()
+    if row is None:
+        return None
+    cluster = Cluster(row["id"], row["canonical"], row["size"])
+    sql = _MEMBER_SQL + " WHERE m.cluster_id = ? ORDER BY m.canonical DESC, a.rowid"
+    cluster.members = [_member(r) for r in db.execute(sql, (cluster_id,))]
+    return cluster
+
+
+def list_clusters(
+    db: sqlite3.Connection, limit: int, offset: int, min_size: int = 2
+) -> tuple[list[Cluster], int]:
+    """Clusters with at least `min_size` copies, largest first, with their members."""
+    if not table_exists(db, "clusters"):
+        return [], 0
+    total = db.execute("SELECT count(*) FROM clusters WHERE size >= ?", (min_size,)).fetchone()[0]
+    rows = db.execute(
+        """SELECT id, canonical, size FROM clusters WHERE size >= ?
+           ORDER BY size DESC, id LIMIT ? OFFSET ?""",
+        (min_size, limit, offset),
+    ).fetchall()
+    clusters = {r["id"]: Cluster(r["id"], r["canonical"], r["size"]) for r in rows}
+    if clusters:
+        marks = ",".join("?" * len(clusters))
+        sql = _MEMBER_SQL + f" WHERE m.cluster_id IN ({marks}) ORDER BY m.canonical DESC, a.rowid"
+        for r in db.execute(sql, list(clusters)):
+            clusters[r["cluster_id"]].members.append(_member(r))
+    return list(clusters.values()), int(total)
+
+
+# --- entities ----------------------------------------------------------------------------
+
+
+def entity_detail(db: sqlite3.Connection, entity_id: str) -> Entity | None:
+    """One entity with its aliases and mention and article counts."""
+    if not table_exists(db, "entities"):
+        return None
+    row = db.execute(
+        """SELECT e.id, e.name, e.type,
+                  (SELECT count(*) FROM mentions WHERE entity_id = e.id) AS mentions,
+                  (SELECT count(DISTINCT article_id) FROM mentions WHERE entity_id = e.id)
+                      AS articles
+           FROM entities e WHERE e.id = ?""",
+        (entity_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    aliases = [
+        r[0]
+        for r in db.execute(
+            "SELECT alias FROM entity_aliases WHERE entity_id = ? ORDER BY alias", (entity_id,)
+        )
+        if r[0] != row["name"]
+    ]
+    return Entity(row["id"], row["name"], row["type"], aliases, row["mentions"], row["articles"])
+
+
+@dataclass(slots=True)
+class QuoteRow:
+    """A quote with the article it is in, for tables."""
+
+    quote: Quote
+    title: str | None
+    date: str | None
+
+
+def entity_quotes(
+    db: sqlite3.Connection, entity_id: str, limit: int, offset: int
+) -> tuple[list[QuoteRow], int]:
+    """Every quote attributed to the entity, with article title and date."""
+    if not table_exists(db, "quotes"):
+        return [], 0
+    total = db.execute("SELECT count(*) FROM quotes WHERE entity_id = ?", (entity_id,)).fetchone()
+    sql = f"""SELECT {_QUOTE_COLUMNS}, a.title, {DATE_SQL} AS date
+              FROM quotes q LEFT JOIN entities e ON e.id = q.entity_id
+              JOIN articles a ON a.id = q.article_id JOIN pages p ON p.id = a.page_id
+              WHERE q.entity_id = ? ORDER BY date, p.id, a.idx, q.start LIMIT ? OFFSET ?"""
+    rows = db.execute(sql, (entity_id, limit, offset))
+    return [QuoteRow(_quote(r), r["title"], r["date"]) for r in rows], int(total[0])
+
+
+def mentions_over_time(db: sqlite3.Connection, entity_id: str) -> list[tuple[str, int]]:
+    """(date, mentions) for each day the entity is mentioned, oldest first."""
+    if not table_exists(db, "mentions"):
+        return []
+    sql = f"""SELECT {DATE_SQL} AS date, count(*) FROM mentions m
+              JOIN articles a ON a.id = m.article_id JOIN pages p ON p.id = a.page_id
+              WHERE m.entity_id = ? GROUP BY date ORDER BY date"""
+    return [(r[0] or "undated", int(r[1])) for r in db.execute(sql, (entity_id,))]
+
+
+@dataclass(slots=True)
+class CoMention:
+    entity: Entity
+    shared_articles: int
+
+
+def co_mentioned(db: sqlite3.Connection, entity_id: str, limit: int = 20) -> list[CoMention]:
+    """Entities mentioned in the same articles, by number of articles shared."""
+    if not table_exists(db, "mentions"):
+        return []
+    sql = """SELECT e.id, e.name, e.type, count(DISTINCT other.article_id) AS shared
+             FROM mentions mine JOIN mentions other ON other.article_id = mine.article_id
+             JOIN entities e ON e.id = other.entity_id
+             WHERE mine.entity_id = ? AND other.entity_id != ?
+             GROUP BY e.id ORDER BY shared DESC, e.name LIMIT ?"""
+    return [
+        CoMention(Entity(r["id"], r["name"], r["type"]), int(r["shared"]))
+        for r in db.execute(sql, (entity_id, entity_id, limit))
+    ]
+
+
+# --- the corpus --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Overview:
+    pages: int
+    articles: int
+    partial: int
+    sites: list[tuple[str, int]]  # site, pages
+    roles: list[tuple[str, int]]  # line role, lines
+    clusters: int  # clusters with more than one copy
+    duplicate_articles: int  # articles in those clusters
+    entities: int
+    quotes: int
+    figures: int
+    skipped: list[tuple[str, int]]  # reason, inputs
+    skipped_inputs: list[tuple[str, str, str]]  # source, reason, detail (latest first)
+
+
+def _count(db: sqlite3.Connection, table: str, sql: str) -> int:
+    if not table_exists(db, table):
+        return 0
+    return int(db.execute(sql).fetchone()[0] or 0)
+
+
+def overview(db: sqlite3.Connection, skipped_shown: int = 100) -> Overview:
+    one = db.execute("SELECT count(*), COALESCE(sum(partial), 0) FROM articles").fetchone()
+    return Overview(
+        pages=int(db.execute("SELECT count(*) FROM pages").fetchone()[0]),
+        articles=int(one[0]),
+        partial=int(one[1]),
+        sites=[
+            (r[0], r[1])
+            for r in db.execute(
+                "SELECT site, count(*) FROM pages GROUP BY site ORDER BY count(*) DESC LIMIT 50"
+            )
+        ],
+        roles=[
+            (r[0], r[1])
+            for r in db.execute(
+                "SELECT role, count(*) FROM lines GROUP BY role ORDER BY count(*) DESC"
+            )
+        ],
+        clusters=_count(db, "clusters", "SELECT count(*) FROM clusters WHERE size > 1"),
+        duplicate_articles=_count(
+            db, "clusters", "SELECT sum(size) FROM clusters WHERE size > 1"
+        ),
+        entities=_count(db, "entities", "SELECT count(*) FROM entities"),
+        quotes=_count(db, "quotes", "SELECT count(*) FROM quotes"),
+        figures=_count(db, "figures", "SELECT count(*) FROM figures"),
+        skipped=[
+            (r[0], r[1])
+            for r in db.execute(
+                "SELECT reason, count(*) FROM skipped GROUP BY reason ORDER BY count(*) DESC"
+            )
+        ],
+        skipped_inputs=[
+            (r[0], r[1], r[2])
+            for r in db.execute(
+                "SELECT source, reason, detail FROM skipped ORDER BY id DESC LIMIT ?",
+                (skipped_shown,),
+            )
+        ],
+    )
