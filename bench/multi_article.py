@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
 import time
 from collections import Counter
@@ -36,23 +37,55 @@ from newsmill.segment import page_keys, segment_page
 from newsmill.segment.lines import split_lines
 
 TOP_CHROME = [
-    "Home", "World", "Politics", "Business", "Opinion", "Sign in", "Menu", "Search",
-    "Subscribe", "Latest news", "Follow us on social", "Skip to main content", "Podcasts",
-    "Newsletters", "Video", "Weather", "Sports", "Today's paper", "Account", "Donate",
+    "Home",
+    "World",
+    "Politics",
+    "Business",
+    "Opinion",
+    "Sign in",
+    "Menu",
+    "Search",
+    "Subscribe",
+    "Latest news",
+    "Follow us on social",
+    "Skip to main content",
+    "Podcasts",
+    "Newsletters",
+    "Video",
+    "Weather",
+    "Sports",
+    "Today's paper",
+    "Account",
+    "Donate",
 ]
 BETWEEN_CHROME = [
-    "Advertisement", "ADVERTISEMENT", "Sponsored content", "Most popular", "Trending now",
-    "Story continues below", "Recommended for you", "Share this article",
+    "Advertisement",
+    "ADVERTISEMENT",
+    "Sponsored content",
+    "Most popular",
+    "Trending now",
+    "Story continues below",
+    "Recommended for you",
+    "Share this article",
 ]
 FOOTER = [
     "Subscribe now to our weekly round-up and never miss a story from our reporters.",
     "Sign up for our daily newsletter to get the best of our journalism in your inbox.",
     "© 2024 The Daily Example. All rights reserved.",
-    "Privacy policy", "Terms of use", "Contact us", "About us",
+    "Privacy policy",
+    "Terms of use",
+    "Contact us",
+    "About us",
 ]
 MARKERS = [
-    "Read more", "keep readingShow less", "Continue reading", "Read the full story",
-    "Read full article »", "More…", "Continue reading →", "Read on",
+    "Read more",
+    "keep readingShow less",
+    "Continue reading",
+    "Read the full story",
+    "Read full article »",
+    "More…",
+    "Continue reading →",
+    "Read on",
 ]
 CREDIT_PREFIXES = ["Top image credit: ", "Photo: ", "Image: ", "Credit: ", "Top photo: "]
 AGENCIES = ["Reuters", "AP Photo/Jane Smith", "Getty Images", "Shutterstock", "AFP"]
@@ -121,7 +154,8 @@ class PageBuilder:
         truth = Truth(first_line=len(self.lines) + 1)
         if rng.random() < 0.4:
             if rng.random() < 0.5:
-                self.add("-".join(source.title.lower().split()[:3]), truth)
+                slug = re.sub(r"[^\w\s]", "", source.title.lower()).split()[:3]
+                self.add("-".join(slug), truth)
             credit = rng.choice(CREDIT_PREFIXES) + f"A scene from the story. {rng.choice(AGENCIES)}"
             self.add(credit, truth)
         if rng.random() < 0.8:
@@ -216,10 +250,13 @@ def trafilatura_predict(pages: list[Page]) -> tuple[list[list[Predicted]], float
     out = []
     for page in pages:
         lines = page.text.split("\n")
-        html = "<html><body>" + "".join(f"<p>{escape(line)}</p>" for line in lines) + "</body></html>"
+        paragraphs = "".join(f"<p>{escape(line)}</p>" for line in lines)
+        html = f"<html><body>{paragraphs}</body></html>"
         text = trafilatura.extract(html) or ""
         kept = {" ".join(t.split()) for t in text.split("\n") if t.strip()}
-        body = {n for n, line in enumerate(lines, 1) if line.strip() and " ".join(line.split()) in kept}
+        body = {
+            n for n, line in enumerate(lines, 1) if line.strip() and " ".join(line.split()) in kept
+        }
         out.append([Predicted(min(body), body, False, None)] if body else [])
     return out, time.perf_counter() - start
 
@@ -251,8 +288,12 @@ def score(truths: list[list[Truth]], predictions: list[list[Predicted]]) -> dict
     pb, rb = tp_b / max(n_pred, 1), tp_b / max(n_gold, 1)
     pa, ra = tp_a / max(n_pred, 1), tp_a / max(n_gold, 1)
     return {
-        "boundary P": pb, "boundary R": rb, "boundary F1": f1(pb, rb),
-        "article P": pa, "article R": ra, "article F1": f1(pa, ra),
+        "boundary P": pb,
+        "boundary R": rb,
+        "boundary F1": f1(pb, rb),
+        "article P": pa,
+        "article R": ra,
+        "article F1": f1(pa, ra),
         "partial acc": partial_right / max(tp_a, 1),
         "title acc": title_right / max(title_total, 1),
     }
@@ -273,15 +314,32 @@ def main() -> None:
         truths.append(renumber(text, truth))
     n_articles = sum(len(t) for t in truths)
     print(f"{len(sources)} source articles, {len(pages)} pages, {n_articles} articles")
-    rows = [("newsmill", *newsmill_predict(pages)), ("trafilatura (HTML)", *trafilatura_predict(pages))]
-    header = ["tool", "boundary F1", "article P", "article R", "article F1", "partial acc",
-              "title acc", "pages/s"]
+    rows = [
+        ("newsmill", *newsmill_predict(pages)),
+        ("trafilatura (HTML)", *trafilatura_predict(pages)),
+    ]
+    header = [
+        "tool",
+        "boundary F1",
+        "article P",
+        "article R",
+        "article F1",
+        "partial acc",
+        "title acc",
+        "pages/s",
+    ]
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for name, predictions, seconds in rows:
         s = score(truths, predictions)
-        values = [s["boundary F1"], s["article P"], s["article R"], s["article F1"],
-                  s["partial acc"], s["title acc"]]
+        values = [
+            s["boundary F1"],
+            s["article P"],
+            s["article R"],
+            s["article F1"],
+            s["partial acc"],
+            s["title acc"],
+        ]
         cells = [f"{v:.3f}" for v in values] + [f"{len(pages) / seconds:,.0f}"]
         print(f"| {name} | " + " | ".join(cells) + " |")
     sys.stdout.flush()

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import glob
-import gzip
 import json
 import random
 import re
@@ -166,9 +165,7 @@ def distinct(articles: list[list[str]], min_words: int = 20) -> list[list[str]]:
     return out
 
 
-def make_set(
-    articles: list[list[str]], seed: int, sources: int | None = None
-) -> list[Doc]:
+def make_set(articles: list[list[str]], seed: int, sources: int | None = None) -> list[Doc]:
     """Sources with their copies and decoys; deterministic for a seed."""
     rng = random.Random(seed)
     articles = distinct([a for a in articles if usable(a)])
@@ -208,6 +205,7 @@ def make_set(
 
 def pair_counts(truth: Sequence[str], predicted: Sequence[str]) -> tuple[int, int, int, int]:
     """(true positive, false positive, false negative, all) pairs."""
+
     def pairs(labels: Sequence[str]) -> int:
         return sum(n * (n - 1) // 2 for n in Counter(labels).values())
 
@@ -250,7 +248,7 @@ def score(docs: list[Doc], predicted: dict[str, str]) -> list[Score]:
             continue
         subset = {d.id: d for d in copies}
         for doc in copies:
-            source = doc.id.split("-")[0]
+            source = doc.id.rsplit("-", 1)[0] if doc.kind != "source" else doc.id
             subset.setdefault(source, sources[source])
         members = list(subset.values())
         truth = [d.truth for d in members]
@@ -314,7 +312,10 @@ def run_datasketch(docs: list[Doc], options: DedupOptions) -> dict[str, str]:
         uf.add(doc.id, i)
     for doc in docs:
         for other in lsh.query(hashes[doc.id]):
-            if other != doc.id and hashes[doc.id].jaccard(hashes[other]) >= options.jaccard_threshold:
+            if (
+                other != doc.id
+                and hashes[doc.id].jaccard(hashes[other]) >= options.jaccard_threshold
+            ):
                 uf.union(doc.id, other)
     return {doc.id: uf.find(doc.id) for doc in docs}
 

@@ -28,9 +28,14 @@ def test_ingest_twice_is_a_no_op(db: str, seed_dir: Path) -> None:
     assert result.exit_code == 0
     assert "0 new pages, 3 already stored" in result.output
     listed = json.loads(
-        runner.invoke(app, ["articles", "--db", db, "--json", "--limit", "0"]).output
+        runner.invoke(
+            app, ["articles", "--db", db, "--json", "--limit", "0", "--all-copies"]
+        ).output
     )
     assert len(listed) == 12
+    stories = json.loads(runner.invoke(app, ["articles", "--db", db, "--json"]).output)
+    assert len(stories) == 9
+    assert sorted(row["copies"] for row in stories) == [1] * 6 + [2] * 3
 
 
 def test_db_from_environment(

@@ -102,3 +102,10 @@ def test_cli_quotes_and_entities_json(db_path: Path) -> None:
     result = runner.invoke(app, ["entities", "--type", "person", "--json", "--db", str(db_path)])
     assert result.exit_code == 0, result.output
     assert any(e["name"] == "Rand Paul" for e in json.loads(result.output))
+
+
+def test_figures_are_stored_with_the_enrichment(db: sqlite3.Connection) -> None:
+    pytest.importorskip("newsmill.enrich.figures")
+    marked = db.execute("SELECT sum(figures) FROM enriched").fetchone()[0]
+    stored = db.execute("SELECT count(*) FROM figures").fetchone()[0]
+    assert marked == stored > 0

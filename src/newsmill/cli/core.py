@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -33,10 +34,17 @@ from newsmill.cli.app import (
     options_for,
     print_json,
 )
+from newsmill.dedup import CopyRow, copies_of
+from newsmill.enrich.figures_store import iter_figure_records
+from newsmill.enrich.query import iter_quote_records
 from newsmill.ingest import IngestStats, ingest
 from newsmill.store import query
 from newsmill.store.db import connect
 from newsmill.store.export import KINDS, export
+
+AllCopiesOption = Annotated[
+    bool, typer.Option("--all-copies", help="One row per copy instead of one per story.")
+]
 
 ROLE_STYLE = {
     "title": "bold",
@@ -146,22 +154,29 @@ def articles_command(
     db: DbOption = None,
     limit: Annotated[int, typer.Option(help="Show at most this many rows (0: all).")] = 50,
     offset: Annotated[int, typer.Option(help="Skip this many rows first.")] = 0,
+    all_copies: AllCopiesOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """List articles: id, title (or first words), section, authors, page, partial."""
+    """List articles: id, title (or first words), section, authors, page, partial.
+
+    One row per story: copies of an article found elsewhere are folded into its
+    canonical version (see `newsmill dups`) unless --all-copies.
+    """
     with domain_errors():
         database = connect(options_for(db).db, readonly=True)
-        rows = list(query.list_articles(database, limit or None, offset))
+        rows = list(query.list_articles(database, limit or None, offset, all_copies=all_copies))
         if as_json:
             print_json([asdict(row) for row in rows])
             return
-        total = query.count_articles(database)
-        table = Table(title=f"{total} articles", title_justify="left", expand=True)
+        total = query.count_articles(database, all_copies=all_copies)
+        noun = "articles" if all_copies else "stories"
+        table = Table(title=f"{total} {noun}", title_justify="left", expand=True)
         table.add_column("id", no_wrap=True, min_width=14)
         table.add_column("title / first words", ratio=4, overflow="fold")
         table.add_column("section", ratio=1, overflow="fold")
         table.add_column("authors", ratio=1, overflow="fold")
         table.add_column("page", ratio=1, overflow="fold")
+        table.add_column("copies", no_wrap=True, justify="right")
         table.add_column("partial", no_wrap=True)
         for row in rows:
             title = escape(row.title) if row.title else f"[dim]{escape(row.first_words)}…[/]"
@@ -171,6 +186,7 @@ def articles_command(
                 escape(row.section or ""),
                 escape(", ".join(row.authors)),
                 escape(_short_source(row.source)),
+                str(row.copies) if row.copies > 1 else "",
                 "partial" if row.partial else "",
             )
         console.print(table)
@@ -205,6 +221,8 @@ def show_command(
             label = f"[dim]{part['role']:>9} {part['first_line']:>4}[/]"
             span = escape(text[part["start"] : part["end"]])
             console.print(f"{label}  [{style}]{span}[/]" if style else f"{label}  {span}")
+        _print_copies(copies_of(database, record["id"]))
+        _print_findings(database, record["id"])
 
 
 @app.command("search")
@@ -212,12 +230,13 @@ def search_command(
     text: Annotated[str, typer.Argument(help='Full-text query: words, "phrases", AND/OR/NOT.')],
     db: DbOption = None,
     limit: Annotated[int, typer.Option(help="At most this many results.")] = 20,
+    all_copies: AllCopiesOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Full-text search over titles, deks and bodies, best matches first."""
+    """Full-text search over titles, deks and bodies, best matches first (one per story)."""
     with domain_errors():
         database = connect(options_for(db).db, readonly=True)
-        hits = query.search(database, text, limit=limit)
+        hits = query.search(database, text, limit=limit, all_copies=all_copies)
         if as_json:
             print_json(
                 [
@@ -232,8 +251,45 @@ def search_command(
         for hit in hits:
             row = hit.article
             title = escape(row.title) if row.title else f"[dim]{escape(row.first_words)}…[/]"
-            console.print(f"[bold]{row.id}[/]  {title}  [dim]{hit.score:.2f}[/]")
+            copies = f"  [dim]{row.copies} copies[/]" if row.copies > 1 else ""
+            console.print(f"[bold]{row.id}[/]  {title}  [dim]{hit.score:.2f}[/]{copies}")
             console.print("    " + _highlight(hit.snippet))
+
+
+def _print_copies(copies: list[CopyRow]) -> None:
+    if not copies:
+        return
+    console.print(f"\n[bold]{len(copies)} other copies[/]")
+    for copy in copies:
+        why = copy.kind + (f" {copy.score:.2f}" if copy.score is not None else "")
+        flags = " [dim](canonical)[/]" if copy.canonical else ""
+        console.print(
+            f"  {copy.article_id}  {escape(_short_source(copy.page))}  {why}{flags}"
+            + ("  [red]partial[/]" if copy.partial else "")
+        )
+
+
+def _print_findings(database: sqlite3.Connection, article_id: str) -> None:
+    """Quotes and figures of the article, highlighted."""
+    quotes = list(iter_quote_records(database, article=article_id))
+    if quotes:
+        console.print(f"\n[bold]{len(quotes)} quotes[/]")
+        for quote in quotes:
+            speaker = quote["speaker"] or quote["speaker_mention"] or "unknown"
+            console.print(
+                f"  [cyan]{escape(speaker)}[/] [dim]({quote['speaker_type']}, {quote['kind']})[/]: "
+                f"[green]“{escape(quote['text'])}”[/]"
+            )
+    figures = list(iter_figure_records(database, article=article_id))
+    if figures:
+        console.print(f"\n[bold]{len(figures)} figures[/]")
+        for figure in figures:
+            extra = ", ".join(
+                f"{key} {escape(str(figure[key]))}"
+                for key in ("measure", "source", "period")
+                if figure[key]
+            )
+            console.print(f"  [magenta]{escape(figure['text'])}[/]  [dim]{extra}[/]")
 
 
 def _plain(snippet: str) -> str:

@@ -145,6 +145,7 @@ def _keep_one_story(
     parent: str, groups: list[list[str]], old: list[str], cover: dict[str, float]
 ) -> set[tuple[str, str]]:
     """Refusals for a mixed container whose children have nowhere else to go."""
+
     def best_cover(group: list[str]) -> float:
         return max(cover.get(c, 0.0) for c in group)
 

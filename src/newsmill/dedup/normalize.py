@@ -42,10 +42,9 @@ TEASER_MARKERS: Final = (
     "keep readingshow less",
     "show less",
     "read on",
-    "more",
 )
 _MARKER_TAIL = re.compile(
-    r"(?:[\s.…:>»|-]*(?:"
+    r"(?:[\s…:>»|-]*\b(?:"
     + "|".join(re.escape(marker) for marker in sorted(TEASER_MARKERS, key=len, reverse=True))
     + r")[\s.…:>»|-]*)+$",
     re.IGNORECASE,
@@ -69,8 +68,14 @@ def needs_unicode_pass(text: str) -> bool:
     return any(ord(char) >= 0x80 and not is_separator(char) for char in text)
 
 
+_MARKER_ENDS: Final = tuple({marker.split()[-1] for marker in TEASER_MARKERS})
+_TAIL_PUNCTUATION: Final = " \t\n.…:>»|-"
+
+
 def strip_teaser_marker(text: str) -> str:
     """Cut a trailing "Read more"-style marker off a text (only at the very end)."""
+    if not text[-_TAIL_CHARS:].rstrip(_TAIL_PUNCTUATION).lower().endswith(_MARKER_ENDS):
+        return text  # the common case, without the regular expression
     head, tail = text[:-_TAIL_CHARS], text[-_TAIL_CHARS:]
     match = _MARKER_TAIL.search(tail)
     if match is None or (match.start() == 0 and not head):

@@ -209,24 +209,32 @@ def winnow(hashes: U64, offsets: I64, window: int) -> tuple[U64, I64]:
     """Winnowing: the minimum of every ``window`` consecutive shingles of each text.
 
     Any run of ``window`` shingles two texts share gives them a common fingerprint, so
-    a short teaser is always findable from its long original.
+    a short teaser is always findable from its long original. The sliding minimum takes
+    log2(window) vectorised steps; repeats of the same minimum in a row are kept once.
     """
     counts = np.diff(offsets)
     owner = np.repeat(np.arange(len(counts)), counts)
-    positions: list[I64] = []
-    if len(hashes) >= window:
-        views = np.lib.stride_tricks.sliding_window_view(hashes, window)
-        picked = np.argmin(views, axis=1) + np.arange(len(views))
-        full = owner[: len(views)] == owner[window - 1 :]
-        positions.append(picked[full])
+    minima, span = hashes, 1
+    while span * 2 <= window:
+        minima = np.minimum(minima[:-span], minima[span:])
+        span *= 2
+    if span < window:  # a window that is not a power of two: cover the rest
+        minima = np.minimum(minima[: len(minima) - (window - span)], minima[window - span :])
+    full = owner[: len(minima)] == owner[window - 1 : window - 1 + len(minima)]
+    values, owners = minima[full], owner[: len(minima)][full]
     short = np.flatnonzero((counts > 0) & (counts < window))
-    positions.extend(
-        np.array([offsets[i] + np.argmin(hashes[offsets[i] : offsets[i + 1]])]) for i in short
-    )
-    chosen = np.unique(np.concatenate(positions)) if positions else np.zeros(0, np.int64)
+    if len(short):
+        extra = np.array([hashes[offsets[i] : offsets[i + 1]].min() for i in short])
+        values = np.concatenate([values, extra.astype(np.uint64)])
+        owners = np.concatenate([owners, short])
+        order = np.argsort(owners, kind="stable")
+        values, owners = values[order], owners[order]
+    keep = np.ones(len(values), dtype=bool)
+    keep[1:] = (values[1:] != values[:-1]) | (owners[1:] != owners[:-1])
+    values, owners = values[keep], owners[keep]
     result_offsets = np.zeros(len(counts) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(owner[chosen], minlength=len(counts)), out=result_offsets[1:])
-    return hashes[chosen], result_offsets
+    np.cumsum(np.bincount(owners, minlength=len(counts)), out=result_offsets[1:])
+    return values, result_offsets
 
 
 def minhash_matrix(hashes: U64, offsets: I64, num_perm: int, seed: int) -> NDArray[np.uint32]:

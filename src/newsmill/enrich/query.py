@@ -28,14 +28,20 @@ LEFT JOIN entities e ON e.id = q.entity_id
 
 
 def iter_quote_records(
-    db: sqlite3.Connection, speaker: str | None = None, about: str | None = None
+    db: sqlite3.Connection,
+    speaker: str | None = None,
+    about: str | None = None,
+    article: str | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Quotes as `{id, article, page: {sha256, source}, text, kind, start, end, cue, ...}`.
 
     `speaker` matches the canonical name or any alias (substring, any case); `about`
-    matches the quote's text (substring, any case).
+    matches the quote's text (substring, any case); `article` is one article's id.
     """
     where, params = [], []
+    if article:
+        where.append("q.article_id = ?")
+        params.append(article)
     if speaker:
         where.append(
             "(COALESCE(e.name, q.speaker) LIKE ? OR q.speaker_mention LIKE ? OR q.entity_id IN "

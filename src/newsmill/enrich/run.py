@@ -97,7 +97,7 @@ FiguresPlugin = tuple[Callable[..., list[Any]], Callable[..., Any] | None]
 
 
 def _figures_plugin() -> FiguresPlugin | None:
-    """`enrich.figures.extract_figures` and its writer, when that module exists."""
+    """`enrich.figures.extract_figures` and `figures_store.write_figures`, when they exist."""
     try:
         module = importlib.import_module("newsmill.enrich.figures")
     except ImportError:
@@ -105,7 +105,14 @@ def _figures_plugin() -> FiguresPlugin | None:
     extract = getattr(module, "extract_figures", None)
     if extract is None:
         return None
-    writer = getattr(module, "store_figures", None) or getattr(module, "write_figures", None)
+    writer = getattr(module, "write_figures", None)
+    if writer is None:
+        try:
+            writer = getattr(
+                importlib.import_module("newsmill.enrich.figures_store"), "write_figures", None
+            )
+        except ImportError:
+            writer = None
     return extract, writer
 
 

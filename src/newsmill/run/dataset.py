@@ -152,6 +152,6 @@ def _filesystem(uri: str) -> tuple[pafs.FileSystem, str]:
     if "://" not in uri:
         return pafs.LocalFileSystem(), os.path.abspath(uri)
     try:
-        return pafs.FileSystem.from_uri(uri)  # type: ignore[no-any-return]
+        return pafs.FileSystem.from_uri(uri)
     except (pa.ArrowInvalid, OSError) as e:
         raise DatasetError(f"cannot open dataset {uri}: {e}") from e

@@ -8,8 +8,8 @@ shard of input files)::
     keys        pages -> chrome_keys/part-P/        (site-chrome repetition keys, by key)
     counts      chrome_keys/part-P -> chrome_counts/part-P   (pages per (site, key))
     segment     pages + counts -> articles/, lines/, skipped/segment/
-    signatures  articles -> signatures/, bands/part-P/ (LSH band keys, by key)
-    candidates  bands/part-P -> pairs/part-P        (rows sharing a band key)
+    signatures  articles -> signatures/, bands/part-P/, fingerprints/part-P/ (by key)
+    candidates  bands + fingerprints of part P -> pairs/part-P  (articles sharing a key)
     clusters    pairs + signatures -> links/, clusters/, members/  (one task: union-find)
     enrich      articles -> mentions/, quotes/, figures/, enriched/  (NLP model per worker)
 
@@ -194,7 +194,7 @@ def run_pipeline(
     runner.stage(
         "candidates",
         [
-            t.Task("candidates", part_name(p), t.candidates_task, (dataset, p), per_part)
+            t.Task("candidates", part_name(p), t.candidates_task, (dataset, p, options), per_part)
             for p in parts
         ],
     )

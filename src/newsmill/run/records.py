@@ -49,15 +49,18 @@ SIGNATURE_SCHEMA = pa.schema(
         ("shard", pa.int32()),
         ("row", pa.int32()),
         ("exact", pa.uint64()),
-        ("words", pa.int64()),
+        ("words", pa.int64()),  # normalised words, as dedup counts them
+        ("copy_words", pa.int64()),  # words of the body, for choosing the canonical copy
         ("paragraphs", pa.int32()),
         ("partial", pa.bool_()),
         ("has_title", pa.bool_()),
         ("has_authors", pa.bool_()),
         ("minhash", pa.list_(pa.uint32())),
+        ("shingles", pa.list_(pa.uint64())),  # sorted, unique
     ]
 )
 BAND_SCHEMA = pa.schema([("key", pa.int64()), ("shard", pa.int32()), ("row", pa.int32())])
+FINGERPRINT_SCHEMA = pa.schema([("fp", pa.uint64()), ("shard", pa.int32()), ("row", pa.int32())])
 PAIR_SCHEMA = pa.schema(
     [("a_shard", pa.int32()), ("a_row", pa.int32()), ("b_shard", pa.int32()), ("b_row", pa.int32())]
 )
@@ -210,6 +213,39 @@ def row_article(row: Mapping[str, Any], page_text: str) -> Article:
         published=row["published"],
         partial=row["partial"],
     )
+
+
+def row_article_texts(row: Mapping[str, Any]) -> Article:
+    """An article from its row alone: body, caption and credit parts carry their text,
+    the other parts none (enough for dedup, which reads only those)."""
+    texts = {role: iter(row[key]) for role, key in _TEXT_COLUMNS.items()}
+    parts = [
+        Part(
+            p["role"],
+            p["first_line"],
+            p["last_line"],
+            p["start"],
+            p["end"],
+            next(texts[p["role"]], "") if p["role"] in texts else "",
+        )
+        for p in row["parts"]
+    ]
+    return Article(
+        id=row["id"],
+        page_sha256=row["page"]["sha256"],
+        index=row["index"],
+        parts=parts,
+        title=row["title"],
+        dek=row["dek"],
+        section=row["section"],
+        authors=list(row["authors"]),
+        bio=row["bio"],
+        published=row["published"],
+        partial=row["partial"],
+    )
+
+
+_TEXT_COLUMNS = {"body": "paragraphs", "caption": "captions", "credit": "credits"}
 
 
 def line_rows(page: Page, lines: Iterable[Line], ids: Mapping[int, str]) -> list[dict[str, Any]]:

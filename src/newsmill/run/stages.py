@@ -22,9 +22,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from newsmill.dedup.batch import Text, fingerprint_pairs, text_of
 from newsmill.dedup.cluster import Copy, Link, Membership, UnionFind, memberships
+from newsmill.dedup.links import Sketch, accept, check_pairs
 from newsmill.dedup.lsh import band_keys, candidate_pairs
-from newsmill.dedup.signatures import estimated_jaccard, sign
+from newsmill.dedup.signatures import Signed, sign
+from newsmill.dedup.stats import DedupStats
 from newsmill.enrich.extract import Findings, find_in_articles
 from newsmill.enrich.figures import extract_figures
 from newsmill.model import Article, Figure, Page, Segmented, Skip
@@ -37,6 +40,8 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 log = logging.getLogger(__name__)
+
+__all__ = ["Signed", "Sketch", "Text"]  # dedup types the tasks use, re-exported
 
 #: A hook a test uses to make one page fail (see `run.faults`); None in normal runs.
 PageCheck = Callable[[str, Page], None]
@@ -92,56 +97,47 @@ def segment_pages(
             yield Skip(page.source, "segment_error", f"{type(e).__name__}: {e}")
 
 
-# --- signatures and clusters -----------------------------------------------------------
+# --- signatures and clusters ----------------------------------------------------------
+#
+# Dedup's own functions, cut where the data must move between workers: signatures per
+# shard, candidate pairs per hash partition of band keys and fingerprints, then checking,
+# accepting and union-find in one task.
 
 
 @dataclass(slots=True)
-class Signatures:
-    """Signatures of a batch of articles, in order."""
+class SignedShard:
+    """Signatures of one shard's articles, in order, and their LSH band keys."""
 
-    minhash: NDArray[np.uint32]  # (n, num_perm)
-    exact: NDArray[np.uint64]
-    words: NDArray[np.int64]
-    bands: NDArray[np.int64]  # (n, bands); rows of short texts are never used
-
-
-def sign_texts(texts: Sequence[str], options: DedupOptions) -> Signatures:
-    """MinHash, exact hash, word count and LSH band keys of each text (dedup's functions).
-
-    The text of an article is its body: its body paragraphs joined by newlines.
-    """
-    signed = sign(texts, options)
-    keys = band_keys(signed.minhash, options.bands)
-    return Signatures(signed.minhash, signed.exact, signed.words, keys)
+    texts: list[Text]
+    signed: Signed
+    bands: NDArray[np.int64]  # (n, bands)
 
 
-def linkable(words: int, options: DedupOptions) -> bool:
-    """Texts with fewer words are never linked: too little evidence."""
-    return words >= options.min_words
+def dedup_text(article: Article, rank: int) -> Text:
+    """What dedup judges an article on: its body, and what makes a copy canonical."""
+    return text_of(article, rank)
 
 
-def bucket_pairs(keys: NDArray[np.int64], max_bucket: int = 1000) -> NDArray[np.int64]:
-    """Pairs (i, j), i < j, of rows of a flat key column that share a key."""
+def sign_texts(texts: Sequence[Text], options: DedupOptions) -> SignedShard:
+    signed = sign([t.text for t in texts], options)
+    return SignedShard(list(texts), signed, band_keys(signed.minhash, options.bands))
+
+
+def bucket_pairs(keys: NDArray[np.int64], max_bucket: int) -> NDArray[np.int64]:
+    """Pairs (i, j), i < j, of rows of a flat band-key column that share a key."""
     return candidate_pairs(keys.reshape(-1, 1), max_bucket)
 
 
-@dataclass(slots=True)
-class Signed:
-    """What the cluster step needs of one signed article."""
-
-    copy: Copy
-    exact: int
-    minhash: NDArray[np.uint32]
-
-
-def judge_pair(left: Signed, right: Signed, options: DedupOptions) -> Link | None:
-    """An exact or near link between two candidates, or None."""
-    if left.exact and left.exact == right.exact:
-        return Link(left.copy.id, right.copy.id, "exact", 1.0)
-    score = estimated_jaccard(left.minhash, right.minhash)
-    if score >= options.jaccard_threshold:
-        return Link(left.copy.id, right.copy.id, "near", score)
-    return None
+def posting_pairs(
+    fingerprints: NDArray[np.uint64], owners: NDArray[np.int64], max_postings: int
+) -> NDArray[np.int64]:
+    """Pairs of owners sharing a fingerprint; ``owners`` must be sorted."""
+    if len(owners) == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    unique, first = np.unique(owners, return_index=True)
+    offsets = np.append(first, len(owners)).astype(np.int64)
+    pairs = fingerprint_pairs(fingerprints, offsets, max_postings)
+    return unique[pairs] if len(pairs) else pairs
 
 
 @dataclass(slots=True)
@@ -149,26 +145,37 @@ class Clusters:
     clusters: list[tuple[str, str, int]] = field(default_factory=list)  # id, canonical, size
     members: list[Membership] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    stats: DedupStats = field(default_factory=DedupStats)
 
 
-def cluster_links(copies: Mapping[str, Copy], links: Sequence[Link]) -> Clusters:
-    """Union-find over accepted links; each cluster's id is its earliest member's id."""
+def cluster_pairs(
+    pairs: Iterable[tuple[str, str]],
+    copies: Mapping[str, Copy],
+    found: Mapping[str, Sketch],
+    options: DedupOptions,
+) -> Clusters:
+    """Check candidate pairs, accept links, union-find: clusters of two or more copies.
+
+    Articles in no pair are clusters of one and are not listed.
+    """
+    checked = check_pairs(pairs, found, options)
     sets = UnionFind()
-    for link in links:
-        sets.add(link.article, copies[link.article].rank)
-        sets.add(link.other, copies[link.other].rank)
-        sets.union(link.article, link.other)
+    for copy in sorted(copies.values(), key=lambda c: c.rank):
+        sets.add(copy.id, copy.rank)
+    accepted, refused = accept(checked, sets, found, {}, options)
+    out = Clusters(links=accepted)
+    out.stats.count_links(accepted, refused, checked.pairs)
     by_root: dict[str, list[Link]] = {}
-    for link in links:
+    for link in accepted:
         by_root.setdefault(sets.find(link.article), []).append(link)
-    out = Clusters(links=list(links))
-    for root, members in sorted(sets.groups().items(), key=lambda g: copies[g[0]].rank):
+    groups = [g for g in sets.groups().items() if len(g[1]) > 1]
+    for root, members in sorted(groups, key=lambda g: copies[g[0]].rank):
         group = sorted((copies[m] for m in members), key=lambda c: c.rank)
-        cluster_id = group[0].id
-        found = memberships(cluster_id, group, by_root.get(root, []))
-        canonical = next(m.article for m in found if m.canonical)
-        out.clusters.append((cluster_id, canonical, len(group)))
-        out.members.extend(found)
+        found_members = memberships(root, group, by_root.get(root, []))
+        canonical = next(m.article for m in found_members if m.canonical)
+        out.clusters.append((root, canonical, len(group)))
+        out.members.extend(found_members)
+    out.stats.clusters = len(out.clusters)
     return out
 
 

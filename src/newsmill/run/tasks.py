@@ -225,61 +225,87 @@ def signatures_task(
     dataset: Dataset, shard: int, options: Options, partitions: int
 ) -> dict[str, Any]:
     unit = shard_name(shard)
-    articles = dataset.read_table(
-        dataset.path("articles", unit + ".parquet"),
-        columns=["id", "title", "authors", "paragraphs", "partial"],
-    ).to_pylist()
-    dedup = options.dedup
-    texts = ["\n".join(a["paragraphs"]) for a in articles]
-    signed = stages.sign_texts(texts, dedup)
-    rows = [
-        {
-            "article": a["id"],
-            "shard": shard,
-            "row": i,
-            "exact": int(signed.exact[i]),
-            "words": int(signed.words[i]),
-            "paragraphs": len(a["paragraphs"]),
-            "partial": a["partial"],
-            "has_title": a["title"] is not None,
-            "has_authors": bool(a["authors"]),
-            "minhash": signed.minhash[i].tolist(),
-        }
-        for i, a in enumerate(articles)
+    rows = dataset.read_table(dataset.path("articles", unit + ".parquet")).to_pylist()
+    texts = [
+        stages.dedup_text(rec.row_article_texts(r), (shard << 32) | i) for i, r in enumerate(rows)
     ]
+    found = stages.sign_texts(texts, options.dedup)
+    signed = found.signed
+    out = [_signature_row(shard, i, text, signed) for i, text in enumerate(texts)]
     dataset.write_table(
-        dataset.path("signatures", unit + ".parquet"), rec.table(rows, rec.SIGNATURE_SCHEMA)
+        dataset.path("signatures", unit + ".parquet"), rec.table(out, rec.SIGNATURE_SCHEMA)
     )
-    usable = np.flatnonzero(signed.words >= dedup.min_words)
-    band_count = signed.bands.shape[1] if len(articles) else 0
-    bands = pa.table(
+    usable = np.flatnonzero(signed.words >= options.dedup.min_words)
+    bands = found.bands[usable]
+    data = pa.table(
         {
-            "key": pa.array(signed.bands[usable].ravel(), pa.int64()),
-            "shard": pa.array(np.full(len(usable) * band_count, shard, np.int32)),
-            "row": pa.array(np.repeat(usable, band_count).astype(np.int32)),
+            "key": pa.array(bands.ravel(), pa.int64()),
+            "shard": pa.array(np.full(bands.size, shard, np.int32)),
+            "row": pa.array(np.repeat(usable, bands.shape[1]).astype(np.int32)),
         }
     )
-    write_partitioned(dataset, "bands", unit, bands, "key", partitions)
-    return _finish(dataset, "signatures", unit, {"articles": len(rows), "linkable": len(usable)})
-
-
-def candidates_task(dataset: Dataset, part: int) -> dict[str, Any]:
-    """One partition of the band shuffle: rows sharing a band key become candidate pairs."""
-    unit = part_name(part)
-    bands = dataset.read_folder(dataset.path("bands", unit), rec.BAND_SCHEMA)
-    keys = bands.column("key").to_numpy()
-    shard = bands.column("shard").to_numpy()
-    row = bands.column("row").to_numpy()
-    pairs = stages.bucket_pairs(keys)
-    left, right = pairs[:, 0], pairs[:, 1]
-    ref = (shard.astype(np.int64) << 32) | row.astype(np.int64)
-    a, b = np.minimum(ref[left], ref[right]), np.maximum(ref[left], ref[right])
-    keep = a != b
-    unique = (
-        np.unique(np.stack([a[keep], b[keep]], axis=1), axis=0)
-        if keep.any()
-        else np.zeros((0, 2), np.int64)
+    write_partitioned(dataset, "bands", unit, data, "key", partitions)
+    write_partitioned(
+        dataset, "fingerprints", unit, _fingerprints(shard, usable, signed), "fp", partitions
     )
+    return _finish(dataset, "signatures", unit, {"articles": len(out), "linkable": len(usable)})
+
+
+def _signature_row(
+    shard: int, index: int, text: stages.Text, signed: stages.Signed
+) -> dict[str, Any]:
+    copy = text.copy
+    return {
+        "article": copy.id,
+        "shard": shard,
+        "row": index,
+        "exact": int(signed.exact[index]),
+        "words": int(signed.words[index]),
+        "copy_words": copy.words,
+        "paragraphs": copy.paragraphs,
+        "partial": copy.partial,
+        "has_title": copy.has_title,
+        "has_authors": copy.has_authors,
+        "minhash": signed.minhash[index],
+        "shingles": signed.shingle_set(index),
+    }
+
+
+def _fingerprints(shard: int, usable: np.ndarray, signed: stages.Signed) -> pa.Table:
+    """One posting per (fingerprint, article) of the articles long enough to link."""
+    chunks = [np.unique(signed.fingerprint_set(i)) for i in usable.tolist()]
+    owners = np.repeat(usable, [len(c) for c in chunks]).astype(np.int32)
+    values = np.concatenate(chunks) if chunks else np.zeros(0, np.uint64)
+    return pa.table(
+        {
+            "fp": pa.array(values, pa.uint64()),
+            "shard": pa.array(np.full(len(values), shard, np.int32)),
+            "row": pa.array(owners, pa.int32()),
+        }
+    )
+
+
+def _refs(data: pa.Table) -> np.ndarray:
+    shard = data.column("shard").to_numpy().astype(np.int64)
+    return (shard << 32) | data.column("row").to_numpy().astype(np.int64)
+
+
+def candidates_task(dataset: Dataset, part: int, options: Options) -> dict[str, Any]:
+    """One partition of the shuffle: articles sharing a band key or a fingerprint."""
+    unit = part_name(part)
+    limit = options.dedup.max_postings
+    bands = dataset.read_folder(dataset.path("bands", unit), rec.BAND_SCHEMA)
+    refs = _refs(bands)
+    found = [refs[stages.bucket_pairs(bands.column("key").to_numpy(), limit)]]
+    postings = dataset.read_folder(dataset.path("fingerprints", unit), rec.FINGERPRINT_SCHEMA)
+    owners = _refs(postings)
+    order = np.argsort(owners, kind="stable")
+    fps = postings.column("fp").to_numpy()[order]
+    found.append(stages.posting_pairs(fps, owners[order], limit))
+    pairs = np.concatenate([f.reshape(-1, 2) for f in found])
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    pairs.sort(axis=1)
+    unique = np.unique(pairs, axis=0) if len(pairs) else np.zeros((0, 2), np.int64)
     data = pa.table(
         {
             "a_shard": pa.array((unique[:, 0] >> 32).astype(np.int32)),
@@ -294,45 +320,54 @@ def candidates_task(dataset: Dataset, part: int) -> dict[str, Any]:
 
 
 def clusters_task(dataset: Dataset, options: Options) -> dict[str, Any]:
-    """Union-find over every accepted link, in one task."""
+    """Check every candidate pair, accept links and union-find them, in one task."""
     pairs = dataset.read_folder(dataset.path("pairs"), rec.PAIR_SCHEMA)
     columns = [pairs.column(c).to_numpy().astype(np.int64) for c in rec.PAIR_SCHEMA.names]
-    a = (columns[0] << 32) | columns[1]
-    b = (columns[2] << 32) | columns[3]
-    both = np.unique(np.stack([a, b], axis=1), axis=0) if len(a) else np.zeros((0, 2), np.int64)
-    signed = _load_signed(dataset, np.unique(both))
-    links = [
-        link
-        for left, right in both.tolist()
-        if (link := stages.judge_pair(signed[left], signed[right], options.dedup)) is not None
-    ]
-    copies = {s.copy.id: s.copy for s in signed.values()}
-    found = stages.cluster_links(copies, links)
+    both = np.stack([(columns[0] << 32) | columns[1], (columns[2] << 32) | columns[3]], axis=1)
+    both = np.unique(both, axis=0) if len(both) else np.zeros((0, 2), np.int64)
+    copies, sketches, ids = _load_sketches(dataset, np.unique(both))
+    found = stages.cluster_pairs(
+        ((ids[a], ids[b]) for a, b in both.tolist()), copies, sketches, options.dedup
+    )
     _write_clusters(dataset, found)
-    stats = {"candidates": len(both), "links": len(links), "clusters": len(found.clusters)}
+    stats = {
+        "candidates": len(both),
+        "links": len(found.links),
+        "clusters": len(found.clusters),
+        **{k: getattr(found.stats, k) for k in ("exact", "near", "contained", "refused")},
+    }
     return _finish(dataset, "clusters", "all", stats)
 
 
-def _load_signed(dataset: Dataset, refs: np.ndarray) -> dict[int, stages.Signed]:
-    out: dict[int, stages.Signed] = {}
+def _load_sketches(
+    dataset: Dataset, refs: np.ndarray
+) -> tuple[dict[str, Copy], dict[str, stages.Sketch], dict[int, str]]:
+    copies: dict[str, Copy] = {}
+    sketches: dict[str, stages.Sketch] = {}
+    ids: dict[int, str] = {}
     shards = refs >> 32
     for shard in np.unique(shards).tolist():
         rows = (refs[shards == shard] & 0xFFFFFFFF).tolist()
         path = dataset.path("signatures", shard_name(shard) + ".parquet")
-        data = dataset.read_table(path, filters=pc.field("row").isin(rows)).to_pylist()
-        for r in data:
-            copy = Copy(
+        for r in dataset.read_table(path, filters=pc.field("row").isin(rows)).to_pylist():
+            ref = (shard << 32) | r["row"]
+            ids[ref] = r["article"]
+            copies[r["article"]] = Copy(
                 r["article"],
-                (shard << 32) | r["row"],
+                ref,
                 r["partial"],
                 r["has_title"],
                 r["has_authors"],
                 r["paragraphs"],
-                r["words"],
+                r["copy_words"],
             )
-            minhash = np.array(r["minhash"], dtype=np.uint32)
-            out[(shard << 32) | r["row"]] = stages.Signed(copy, r["exact"], minhash)
-    return out
+            sketches[r["article"]] = stages.Sketch(
+                np.array(r["minhash"], dtype=np.uint32),
+                r["exact"],
+                r["words"],
+                np.array(r["shingles"], dtype=np.uint64),
+            )
+    return copies, sketches, ids
 
 
 def _write_clusters(dataset: Dataset, found: stages.Clusters) -> None:
@@ -348,15 +383,12 @@ def _write_clusters(dataset: Dataset, found: stages.Clusters) -> None:
         }
         for m in found.members
     ]
-    dataset.write_table(
-        dataset.path("clusters", "clusters.parquet"), rec.table(clusters, rec.CLUSTER_SCHEMA)
-    )
-    dataset.write_table(
-        dataset.path("members", "members.parquet"), rec.table(members, rec.MEMBER_SCHEMA)
-    )
-    dataset.write_table(
-        dataset.path("links", "links.parquet"), rec.table(_link_rows(found.links), rec.LINK_SCHEMA)
-    )
+    for folder, rows, schema in (
+        ("clusters", clusters, rec.CLUSTER_SCHEMA),
+        ("members", members, rec.MEMBER_SCHEMA),
+        ("links", _link_rows(found.links), rec.LINK_SCHEMA),
+    ):
+        dataset.write_table(dataset.path(folder, folder + ".parquet"), rec.table(rows, schema))
 
 
 def _link_rows(links: Sequence[Link]) -> list[dict[str, Any]]:

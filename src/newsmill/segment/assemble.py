@@ -26,14 +26,16 @@ CHROME_BREAK = 2
 #: overlap above which the title is a subheading of the same article.
 COHESION_SPAN = 3
 CONTENT_WORD_CHARS = 5
-SUBHEADING_COHESION = 0.05
+SUBHEADING_COHESION = 0.02
+DEK_SUBHEADING_COHESION = 0.0
 
 
 @dataclass(slots=True)
 class _Group:
     members: list[int] = field(default_factory=list)
     has_body: bool = False
-    closed: bool = False
+    closed: bool = False  # a closer (bio, caption) came after the body
+    cut: bool = False  # a "read more" marker ended it: nothing more belongs to it
     section: str | None = None
 
 
@@ -57,7 +59,7 @@ def group_lines(lines: Sequence[Line]) -> list[list[int]]:
         if role == "title" and _subheading(lines, i, current, chrome_run):
             _make_body(lines, i)
             role = "body"
-        if current.members and _opens(line, current, chrome_run):
+        if current.members and _opens(lines, i, current, chrome_run):
             groups.append(current)
             current = _Group()
             if pending_section is not None:
@@ -70,6 +72,7 @@ def group_lines(lines: Sequence[Line]) -> list[list[int]]:
         current.members.append(i)
         current.has_body |= role == "body"
         current.closed |= (role in CLOSERS and current.has_body) or role == "marker"
+        current.cut |= role == "marker"
         if role == "section" and current.section is None:
             current.section = line.text
     groups.append(current)
@@ -80,21 +83,24 @@ def group_lines(lines: Sequence[Line]) -> list[list[int]]:
 
 
 def _subheading(lines: Sequence[Line], i: int, current: _Group, chrome_run: int) -> bool:
-    """A bare title right after body text, on the same topic, heads a section of the article.
+    """A bare title right after body text heads a section of the same article.
 
-    A title with a header of its own (dek, section, byline, dateline) or after a break
-    (closer, chrome) starts a new article. Between two body runs, it continues the article
-    when the text after it shares the vocabulary of the text before it.
+    A title after a break (closer, chrome) or with a header of its own (section, byline,
+    dateline) starts a new article. A title with what looks like a dek is ambiguous (the
+    dek may be a short first paragraph): it starts a new article only when the text after
+    it shares little vocabulary with the text before it.
     """
-    if current.closed or not current.has_body or chrome_run >= CHROME_BREAK:
+    if current.closed or not current.has_body or chrome_run:
         return False
     if i == 0 or lines[i - 1].role != "body":
         return False
     after = _run_after(lines, i)
     if not after:
         return False
+    if lines[i + 1].role != "dek":
+        return True
     before = [lines[k].text for k in current.members if lines[k].role == "body"][-COHESION_SPAN:]
-    return cohesion(before, after) >= SUBHEADING_COHESION
+    return cohesion(before, after) >= DEK_SUBHEADING_COHESION
 
 
 def _run_after(lines: Sequence[Line], i: int) -> list[str]:
@@ -102,7 +108,8 @@ def _run_after(lines: Sequence[Line], i: int) -> list[str]:
     dek); empty if another header line comes first."""
     texts: list[str] = []
     for k, line in enumerate(lines[i + 1 :]):
-        if len(texts) == COHESION_SPAN or not (line.role == "body" or k == 0 and line.role == "dek"):
+        continues = line.role == "body" or (k == 0 and line.role == "dek")
+        if len(texts) == COHESION_SPAN or not continues:
             break
         texts.append(line.text)
     return texts
@@ -132,17 +139,38 @@ def _content_words(texts: Sequence[str]) -> set[str]:
     }
 
 
-def _opens(line: Line, current: _Group, chrome_run: int) -> bool:
+def _opens(lines: Sequence[Line], i: int, current: _Group, chrome_run: int) -> bool:
+    """Does line ``i`` start a new article rather than continue the current one?"""
+    line = lines[i]
     role = line.role
+    if current.cut:
+        return True
     if current.closed:
-        return role not in CLOSERS | {"credit"} or bool(pat.LEAD_IMAGE.match(line.text))
+        return role not in CLOSERS | {"credit"} or _credit_opens(lines, i, chrome_run)
     if not current.has_body:
         return False
     if role in OPENERS or role == "section":
         return True
     if role == "credit":
-        return bool(pat.LEAD_IMAGE.match(line.text))
-    return role == "body" and chrome_run >= CHROME_BREAK
+        return _credit_opens(lines, i, chrome_run)
+    if role == "body" and chrome_run:
+        return chrome_run >= CHROME_BREAK or _topic_changes(lines, i, current)
+    return False
+
+
+def _credit_opens(lines: Sequence[Line], i: int, chrome_run: int) -> bool:
+    """A lead-image credit, or one set off by chrome or followed by a title, heads an
+    article; other credits belong to a picture inside the current one."""
+    if pat.LEAD_IMAGE.match(lines[i].text) or chrome_run:
+        return True
+    following = next((line.role for line in lines[i + 1 :] if line.role != "chrome"), None)
+    return following in OPENERS
+
+
+def _topic_changes(lines: Sequence[Line], i: int, current: _Group) -> bool:
+    before = [lines[k].text for k in current.members if lines[k].role == "body"][-COHESION_SPAN:]
+    after = [lines[i].text, *_run_after(lines, i)][:COHESION_SPAN]
+    return cohesion(before, after) < SUBHEADING_COHESION
 
 
 def _keep(lines: Sequence[Line], members: list[int]) -> bool:

@@ -17,6 +17,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from newsmill.enrich.figures_store import iter_figure_records
+from newsmill.enrich.query import iter_entity_records, iter_quote_records
 from newsmill.errors import NewsmillError
 from newsmill.store import query
 
@@ -49,6 +51,8 @@ ARTICLE_SCHEMA = pa.schema(
         ("credits", pa.list_(pa.string())),
         ("partial", pa.bool_()),
         ("parts", pa.list_(PART)),
+        ("cluster", pa.string()),
+        ("canonical", pa.bool_()),
     ]
 )
 LINE_SCHEMA = pa.schema(
@@ -63,16 +67,69 @@ LINE_SCHEMA = pa.schema(
 )
 
 
+PAGE_KEY = pa.struct([("sha256", pa.string()), ("source", pa.string())])
+QUOTE_SCHEMA = pa.schema(
+    [
+        ("id", pa.string()),
+        ("article", pa.string()),
+        ("title", pa.string()),
+        ("page", PAGE_KEY),
+        ("text", pa.string()),
+        ("kind", pa.string()),
+        ("start", pa.int64()),
+        ("end", pa.int64()),
+        ("cue", pa.string()),
+        ("cue_start", pa.int64()),
+        ("cue_end", pa.int64()),
+        ("speaker", pa.string()),
+        ("speaker_type", pa.string()),
+        ("speaker_mention", pa.string()),
+        ("mention_start", pa.int64()),
+        ("mention_end", pa.int64()),
+        ("entity", pa.string()),
+    ]
+)
+FIGURE_SCHEMA = pa.schema(
+    [
+        ("id", pa.string()),
+        ("article", pa.string()),
+        ("page", PAGE_KEY),
+        ("value", pa.float64()),
+        ("unit", pa.string()),
+        ("text", pa.string()),
+        ("start", pa.int64()),
+        ("end", pa.int64()),
+        ("measure", pa.string()),
+        ("source", pa.string()),
+        ("period", pa.string()),
+        ("sentence", pa.string()),
+    ]
+)
+ENTITY_SCHEMA = pa.schema(
+    [
+        ("id", pa.string()),
+        ("name", pa.string()),
+        ("type", pa.string()),
+        ("aliases", pa.list_(pa.string())),
+        ("mentions", pa.int64()),
+        ("articles", pa.int64()),
+    ]
+)
+
+
 @dataclass(frozen=True, slots=True)
 class ExportKind:
     records: Callable[[sqlite3.Connection], Iterator[dict[str, Any]]]
     schema: pa.Schema | None  # None: inferred from the first batch
 
 
-#: What `export --what` can write. Later stages register their own kinds here.
+#: What `export --what` can write.
 KINDS: dict[str, ExportKind] = {
     "articles": ExportKind(query.iter_article_records, ARTICLE_SCHEMA),
     "lines": ExportKind(query.iter_line_records, LINE_SCHEMA),
+    "quotes": ExportKind(iter_quote_records, QUOTE_SCHEMA),
+    "figures": ExportKind(iter_figure_records, FIGURE_SCHEMA),
+    "entities": ExportKind(iter_entity_records, ENTITY_SCHEMA),
 }
 
 

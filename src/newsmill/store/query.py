@@ -18,6 +18,8 @@ SNIPPET_CLOSE = "\x03"
 @dataclass(slots=True)
 class ArticleRow:
     id: str
+    cluster: str
+    copies: int  # articles in its duplicate cluster, itself included
     title: str | None
     first_words: str
     section: str | None
@@ -37,13 +39,18 @@ class SearchHit:
 
 
 _LIST_COLUMNS = """a.id, a.title, substr(a.body, 1, 160) AS head, a.section, a.authors,
-    p.source, p.site, a.partial, a.words, a.published"""
+    p.source, p.site, a.partial, a.words, a.published, c.cluster,
+    (SELECT count(*) FROM article_clusters c2 WHERE c2.cluster = c.cluster) AS copies"""
+_LIST_FROM = """articles a JOIN pages p ON p.id = a.page_id
+    JOIN article_clusters c ON c.article_id = a.id"""
 
 
 def _row(row: sqlite3.Row) -> ArticleRow:
     head = " ".join(row["head"].split()[:12])
     return ArticleRow(
         id=row["id"],
+        cluster=row["cluster"],
+        copies=row["copies"],
         title=row["title"],
         first_words=head,
         section=row["section"],
@@ -57,16 +64,24 @@ def _row(row: sqlite3.Row) -> ArticleRow:
 
 
 def list_articles(
-    db: sqlite3.Connection, limit: int | None = None, offset: int = 0
+    db: sqlite3.Connection,
+    limit: int | None = None,
+    offset: int = 0,
+    *,
+    all_copies: bool = False,
 ) -> Iterator[ArticleRow]:
-    sql = f"""SELECT {_LIST_COLUMNS} FROM articles a JOIN pages p ON p.id = a.page_id
+    """Articles in page order; one row per duplicate cluster (its canonical copy) unless
+    ``all_copies``."""
+    where = "" if all_copies else "WHERE c.canonical = 1"
+    sql = f"""SELECT {_LIST_COLUMNS} FROM {_LIST_FROM} {where}
               ORDER BY p.id, a.idx LIMIT ? OFFSET ?"""
     for row in db.execute(sql, (-1 if limit is None else limit, offset)):
         yield _row(row)
 
 
-def count_articles(db: sqlite3.Connection) -> int:
-    return int(db.execute("SELECT count(*) FROM articles").fetchone()[0])
+def count_articles(db: sqlite3.Connection, *, all_copies: bool = True) -> int:
+    where = "" if all_copies else "WHERE canonical = 1"
+    return int(db.execute(f"SELECT count(*) FROM article_clusters {where}").fetchone()[0])
 
 
 def find_article(db: sqlite3.Connection, article_id: str) -> str:
@@ -162,6 +177,11 @@ def _record(db: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
         "partial": bool(row["partial"]),
         "parts": parts,
     }
+    cluster = db.execute(
+        "SELECT cluster, canonical FROM article_clusters WHERE article_id = ?", (row["id"],)
+    ).fetchone()
+    record["cluster"] = cluster["cluster"]
+    record["canonical"] = bool(cluster["canonical"])
     return record
 
 
@@ -180,21 +200,48 @@ def iter_line_records(db: sqlite3.Connection) -> Iterator[dict[str, Any]]:
         }
 
 
-def search(db: sqlite3.Connection, query: str, limit: int = 20, offset: int = 0) -> list[SearchHit]:
-    """Full-text search over title, dek and body, ranked by BM25 (title weighted highest)."""
+def search(
+    db: sqlite3.Connection,
+    query: str,
+    limit: int = 20,
+    offset: int = 0,
+    *,
+    all_copies: bool = False,
+) -> list[SearchHit]:
+    """Full-text search over title, dek and body, ranked by BM25 (title weighted highest).
+
+    One hit per duplicate cluster (its best-ranked copy) unless ``all_copies``.
+    """
     if not query.strip():
         raise QueryError("empty search query")
-    sql = f"""SELECT {_LIST_COLUMNS},
-                     snippet(articles_fts, 2, '{SNIPPET_OPEN}', '{SNIPPET_CLOSE}', '…', 24) AS snip,
-                     bm25(articles_fts, 5.0, 2.0, 1.0) AS score
+    inner = f"""SELECT {_LIST_COLUMNS},
+                  snippet(articles_fts, 2, '{SNIPPET_OPEN}', '{SNIPPET_CLOSE}', '…', 24) AS snip,
+                  bm25(articles_fts, 5.0, 2.0, 1.0) AS score
               FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
-              JOIN pages p ON p.id = a.page_id
-              WHERE articles_fts MATCH ? ORDER BY score LIMIT ? OFFSET ?"""
+              JOIN pages p ON p.id = a.page_id JOIN article_clusters c ON c.article_id = a.id
+              WHERE articles_fts MATCH ?"""
+    if all_copies:
+        sql = f"{inner} ORDER BY score LIMIT ? OFFSET ?"
+    else:
+        sql = f"""SELECT * FROM (
+                      SELECT *, row_number() OVER (PARTITION BY cluster ORDER BY score) AS nth
+                      FROM ({inner}))
+                  WHERE nth = 1 ORDER BY score LIMIT ? OFFSET ?"""
     try:
         rows = db.execute(sql, (query, limit, offset)).fetchall()
     except sqlite3.OperationalError as e:
+        if not _fts_syntax(e):
+            raise StoreError(f"search failed: {e}") from e
         raise QueryError(_explain_fts_error(query, e)) from e
     return [SearchHit(article=_row(r), snippet=r["snip"], score=-r["score"]) for r in rows]
+
+
+def _fts_syntax(error: sqlite3.OperationalError) -> bool:
+    """Errors the query text causes (as opposed to a broken store)."""
+    message = str(error)
+    return message.startswith(
+        ("fts5:", "no such column", "unknown special query", "unterminated string")
+    ) or ("syntax error" in message and "fts5" in message)
 
 
 def _explain_fts_error(query: str, error: sqlite3.OperationalError) -> str:

@@ -45,8 +45,8 @@ def _hit(hit: ClusterHit) -> dict[str, Any]:
         "snippet": snippet_plain(hit.snippet),
         "snippet_html": str(snippet_html(hit.snippet)),
         "score": hit.score,
-        "cluster": hit.cluster,
-        "copies": hit.copies,
+        "cluster": hit.article.cluster,
+        "copies": hit.article.copies,
     }
 
 
@@ -89,7 +89,8 @@ def article(db: Db, article_id: Id) -> dict[str, Any]:
         "quotes": [asdict(q) for q in view.quotes],
         "mentions": [asdict(m) for m in view.mentions],
         "figures": view.figures,
-        "copies": asdict(view.cluster) if view.cluster else None,
+        "cluster": view.cluster,
+        "copies": [asdict(c) for c in view.copies],
     }
 
 
@@ -191,7 +192,7 @@ def duplicates(
     min_size: Annotated[int, Query(ge=1, le=1_000_000)] = 2,
 ) -> dict[str, Any]:
     """Clusters of copies, largest first, with each member and why it was linked."""
-    items, total = queries.list_clusters(db, page.limit, page.offset, min_size)
+    items, total = queries.clusters_page(db, page.limit, page.offset, min_size)
     return {
         "total": total,
         "limit": page.limit,

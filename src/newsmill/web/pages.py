@@ -47,18 +47,18 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-ENV = _environment()
-
-
 def query_string(params: dict[str, Any], **changes: Any) -> str:
     """`?a=1&b=2` from params with changes applied; empty values dropped."""
     merged = {k: v for k, v in (params | changes).items() if v not in (None, "", 0)}
     return "?" + urlencode(merged) if merged else "?"
 
 
-def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+ENV = _environment()
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     html = ENV.get_template(name).render(request_path=request.url.path, **context)
-    return HTMLResponse(html, status_code=status)
+    return HTMLResponse(html, status_code=status_code)
 
 
 def error_page(request: Request, status: int, code: str, message: str) -> Response:
@@ -211,7 +211,7 @@ def figures_csv(
 
 @router.get("/duplicates", response_class=HTMLResponse)
 def duplicates(request: Request, db: Db, page: PagingDep) -> HTMLResponse:
-    items, total = queries.list_clusters(db, page.limit, page.offset)
+    items, total = queries.clusters_page(db, page.limit, page.offset)
     return render(
         request, "duplicates.html", items=items, total=total, page=page, params={},
         enabled=queries.table_exists(db, "clusters"),

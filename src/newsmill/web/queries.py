@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from newsmill.errors import QueryError
+from newsmill.dedup.query import ClusterRow, copies_of, list_clusters
+from newsmill.errors import QueryError, StoreError
 from newsmill.model import Entity, Mention, Quote
 from newsmill.store.query import SNIPPET_CLOSE, SNIPPET_OPEN, ArticleRow
 
@@ -93,12 +94,10 @@ def _filter_clauses(db: sqlite3.Connection, filters: Filters) -> tuple[list[str]
 class ClusterHit:
     """One search or browse row: the best article of a cluster of copies."""
 
-    article: ArticleRow
+    article: ArticleRow  # with its cluster and number of copies
     date: str | None
     snippet: str
     score: float
-    cluster: str
-    copies: int
 
 
 @dataclass(slots=True)
@@ -107,9 +106,11 @@ class HitPage:
     total: int  # clusters matching
 
 
-def _article_row(row: sqlite3.Row) -> ArticleRow:
+def _article_row(row: sqlite3.Row, cluster: str, copies: int) -> ArticleRow:
     return ArticleRow(
         id=row["id"],
+        cluster=cluster,
+        copies=copies,
         title=row["title"],
         first_words=" ".join(row["head"].split()[:FIRST_WORDS]),
         section=row["section"],
@@ -135,28 +136,33 @@ def _cluster_sql(db: sqlite3.Connection, article_id: str) -> tuple[str, str]:
 def search_clusters(
     db: sqlite3.Connection, query: str, filters: Filters, limit: int, offset: int
 ) -> HitPage:
-    """Full-text search, one row per cluster of copies (its best-ranked member)."""
+    """Full-text search, one row per cluster of copies: its canonical copy when that
+    matches, else its best-ranked one; clusters ranked by their best copy."""
     if not query.strip():
         raise QueryError("empty search query")
     where, params = _filter_clauses(db, filters)
     join, cluster = _cluster_sql(db, "h.aid")
+    canonical = "COALESCE(m.canonical, 1)" if join else "1"
     sql = f"""
-    WITH hits AS (
+    WITH hits AS MATERIALIZED (
         SELECT a.rowid AS rid, a.id AS aid, bm25(articles_fts, 5.0, 2.0, 1.0) AS score
         FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
         JOIN pages p ON p.id = a.page_id
         WHERE articles_fts MATCH ? {"".join(" AND " + w for w in where)}
+    ), ranked AS (
+        SELECT h.rid, h.score, {cluster} AS cluster, {canonical} AS canon FROM hits h {join}
     ), best AS (
-        SELECT h.rid, min(h.score) AS score, {cluster} AS cluster
-        FROM hits h {join} GROUP BY cluster
+        SELECT rid, cluster, min(score) OVER (PARTITION BY cluster) AS score,
+               row_number() OVER (PARTITION BY cluster ORDER BY canon DESC, score) AS nth
+        FROM ranked
     )
     SELECT rid, score, cluster, count(*) OVER () AS total
-    FROM best ORDER BY score, rid LIMIT ? OFFSET ?"""
+    FROM best WHERE nth = 1 ORDER BY score, rid LIMIT ? OFFSET ?"""
     try:
         rows = db.execute(sql, [query, *params, limit, offset]).fetchall()
         snippets = _snippets(db, query, [r["rid"] for r in rows])
     except sqlite3.OperationalError as e:
-        raise QueryError(_fts_message(query, e)) from e
+        raise _search_error(query, e) from e
     total = rows[0]["total"] if rows else _count_clusters_matching(db, query, where, params)
     return HitPage(_hits(db, rows, snippets), total)
 
@@ -172,7 +178,17 @@ def _count_clusters_matching(
     try:
         return int(db.execute(sql, [query, *params]).fetchone()[0])
     except sqlite3.OperationalError as e:
-        raise QueryError(_fts_message(query, e)) from e
+        raise _search_error(query, e) from e
+
+
+#: Starts of SQLite error messages that the query text causes (not a broken store).
+FTS_SYNTAX_ERRORS = ("fts5:", "no such column", "unknown special query", "unterminated string")
+
+
+def _search_error(query: str, error: sqlite3.OperationalError) -> StoreError:
+    if not str(error).startswith(FTS_SYNTAX_ERRORS):
+        return StoreError(f"search failed: {error}")
+    return QueryError(_fts_message(query, error))
 
 
 def _fts_message(query: str, error: sqlite3.OperationalError) -> str:
@@ -229,14 +245,13 @@ def _hits(db: sqlite3.Connection, rows: list[sqlite3.Row], snippets: dict[int, s
     hits = []
     for row in rows:
         article = found[row["rid"]]
+        copies = sizes.get(row["cluster"], 1)
         hits.append(
             ClusterHit(
-                article=_article_row(article),
+                article=_article_row(article, row["cluster"], copies),
                 date=article["date"],
                 snippet=snippets.get(row["rid"], ""),
                 score=-float(row["score"]),
-                cluster=row["cluster"],
-                copies=sizes.get(row["cluster"], 1),
             )
         )
     return hits
@@ -358,95 +373,47 @@ def article_quotes(db: sqlite3.Connection, article_id: str) -> list[Quote]:
     return [_quote(row) for row in db.execute(sql, (article_id,))]
 
 
-@dataclass(slots=True)
-class Member:
-    """A copy in a cluster and why it is there (see migrations/0002_dedup.sql)."""
-
-    article: str
-    title: str | None
-    site: str
-    source: str
-    words: int
-    partial: bool
-    kind: str  # canonical | exact | near | contained | contains | first
-    score: float | None
-    matched_with: str | None
-    canonical: bool
-
-
-@dataclass(slots=True)
-class Cluster:
-    id: str
-    canonical: str
-    size: int
-    members: list[Member] = field(default_factory=list)
-
-
-_MEMBER_SQL = """SELECT m.cluster_id, m.article_id, a.title, p.site, p.source, a.words, a.partial,
-    m.kind, m.score, m.matched_with, m.canonical
-    FROM cluster_members m JOIN articles a ON a.id = m.article_id JOIN pages p ON p.id = a.page_id
-"""
-
-
-def _member(row: sqlite3.Row) -> Member:
-    return Member(
-        article=row["article_id"],
-        title=row["title"],
-        site=row["site"],
-        source=row["source"],
-        words=row["words"],
-        partial=bool(row["partial"]),
-        kind=row["kind"],
-        score=row["score"],
-        matched_with=row["matched_with"],
-        canonical=bool(row["canonical"]),
-    )
-
-
-def cluster_of(db: sqlite3.Connection, article_id: str) -> Cluster | None:
-    """The cluster holding `article_id` with all its members, if it has other copies."""
+def cluster_id_of(db: sqlite3.Connection, article_id: str) -> str | None:
+    """The id of the cluster holding `article_id` (None before duplicates are checked)."""
     if not table_exists(db, "cluster_members"):
         return None
     row = db.execute(
         "SELECT cluster_id FROM cluster_members WHERE article_id = ?", (article_id,)
     ).fetchone()
-    return None if row is None else get_cluster(db, row[0], min_size=2)
+    return None if row is None else str(row[0])
 
 
-def get_cluster(db: sqlite3.Connection, cluster_id: str, min_size: int = 1) -> Cluster | None:
+def get_cluster(db: sqlite3.Connection, cluster_id: str) -> ClusterRow | None:
+    """One cluster with all its copies, canonical first (dedup.query lists them all)."""
     if not table_exists(db, "clusters"):
         return None
     row = db.execute(
-        "SELECT id, canonical, size FROM clusters WHERE id = ? AND size >= ?",
-        (cluster_id, min_size),
+        "SELECT id, canonical, size FROM clusters WHERE id = ?", (cluster_id,)
     ).fetchone()
     if row is None:
         return None
-    cluster = Cluster(row["id"], row["canonical"], row["size"])
-    sql = _MEMBER_SQL + " WHERE m.cluster_id = ? ORDER BY m.canonical DESC, a.rowid"
-    cluster.members = [_member(r) for r in db.execute(sql, (cluster_id,))]
+    cluster = ClusterRow(id=row["id"], canonical=row["canonical"], title=None, size=row["size"])
+    others = copies_of(db, cluster.canonical)
+    canonical = [c for c in copies_of(db, others[0].article_id) if c.canonical] if others else []
+    cluster.copies = canonical + others
+    for copy in cluster.copies:
+        if copy.canonical:
+            cluster.title = copy.title or copy.first_words + "…"
+        if copy.page not in cluster.pages:
+            cluster.pages.append(copy.page)
+        cluster.kinds[copy.kind] = cluster.kinds.get(copy.kind, 0) + 1
     return cluster
 
 
-def list_clusters(
+def clusters_page(
     db: sqlite3.Connection, limit: int, offset: int, min_size: int = 2
-) -> tuple[list[Cluster], int]:
-    """Clusters with at least `min_size` copies, largest first, with their members."""
+) -> tuple[list[ClusterRow], int]:
+    """One page of clusters with at least `min_size` copies (largest first), and the total."""
     if not table_exists(db, "clusters"):
         return [], 0
-    total = db.execute("SELECT count(*) FROM clusters WHERE size >= ?", (min_size,)).fetchone()[0]
-    rows = db.execute(
-        """SELECT id, canonical, size FROM clusters WHERE size >= ?
-           ORDER BY size DESC, id LIMIT ? OFFSET ?""",
-        (min_size, limit, offset),
-    ).fetchall()
-    clusters = {r["id"]: Cluster(r["id"], r["canonical"], r["size"]) for r in rows}
-    if clusters:
-        marks = ",".join("?" * len(clusters))
-        sql = _MEMBER_SQL + f" WHERE m.cluster_id IN ({marks}) ORDER BY m.canonical DESC, a.rowid"
-        for r in db.execute(sql, list(clusters)):
-            clusters[r["cluster_id"]].members.append(_member(r))
-    return list(clusters.values()), int(total)
+    total = db.execute("SELECT count(*) FROM clusters WHERE size >= ?", (min_size,)).fetchone()
+    found = list_clusters(db, min_size=min_size, limit=offset + limit)
+    return found[offset:], int(total[0])
 
 
 # --- entities ----------------------------------------------------------------------------

@@ -16,6 +16,8 @@ class ErrorBody(BaseModel):
 
 class ArticleSummary(BaseModel):
     id: str
+    cluster: str  # its cluster of copies (its own id when it has none)
+    copies: int  # articles in that cluster, itself included
     title: str | None
     first_words: str
     section: str | None
@@ -108,24 +110,29 @@ class FigureRecord(BaseModel):
     sentence: str
 
 
-class MemberModel(BaseModel):
-    article: str
+class CopyModel(BaseModel):
+    """A copy in a cluster and why it is there (dedup.query.CopyRow)."""
+
+    article_id: str
     title: str | None
-    site: str
-    source: str
-    words: int
-    partial: bool
-    kind: str
+    page: str  # page source
+    kind: str  # canonical | exact | near | contained | contains | first
     score: float | None
     matched_with: str | None
     canonical: bool
+    partial: bool
+    words: int
+    first_words: str
 
 
 class ClusterModel(BaseModel):
     id: str
     canonical: str
+    title: str | None
     size: int
-    members: list[MemberModel]
+    pages: list[str]
+    kinds: dict[str, int]
+    copies: list[CopyModel]
 
 
 class ClusterPage(BaseModel):
@@ -153,7 +160,8 @@ class ArticleDetail(BaseModel):
     quotes: list[QuoteModel]
     mentions: list[MentionModel]
     figures: list[FigureRecord]
-    copies: ClusterModel | None
+    cluster: str | None
+    copies: list[CopyModel]  # the other copies of this article, canonical first
 
 
 class SourceLineModel(BaseModel):

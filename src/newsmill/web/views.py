@@ -17,7 +17,8 @@ from newsmill.errors import StoreError
 from newsmill.model import Entity, Mention, Quote
 from newsmill.store.query import article_record, find_article
 from newsmill.web import queries
-from newsmill.web.queries import Cluster, CoMention, QuoteRow, table_exists
+from newsmill.dedup.query import ClusterRow, CopyRow, copies_of
+from newsmill.web.queries import CoMention, QuoteRow, table_exists
 
 
 class NotFound(StoreError):
@@ -38,7 +39,8 @@ class ArticleView:
     quotes: list[Quote]
     mentions: list[Mention]
     figures: list[dict[str, Any]]
-    cluster: Cluster | None
+    cluster: str | None  # id of its cluster of copies, once duplicates are checked
+    copies: list[CopyRow]  # the other copies, canonical first
 
 
 def article_view(db: sqlite3.Connection, article_id: str) -> ArticleView:
@@ -49,7 +51,8 @@ def article_view(db: sqlite3.Connection, article_id: str) -> ArticleView:
         quotes=queries.article_quotes(db, full_id),
         mentions=queries.article_mentions(db, full_id),
         figures=article_figures(db, full_id),
-        cluster=queries.cluster_of(db, full_id),
+        cluster=(cluster := queries.cluster_id_of(db, full_id)),
+        copies=copies_of(db, full_id) if cluster else [],
     )
 
 
@@ -162,7 +165,7 @@ def entity_view(db: sqlite3.Connection, entity_id: str, limit: int, offset: int)
     )
 
 
-def cluster_view(db: sqlite3.Connection, cluster_id: str) -> Cluster:
+def cluster_view(db: sqlite3.Connection, cluster_id: str) -> ClusterRow:
     cluster = queries.get_cluster(db, cluster_id)
     if cluster is None:
         raise NotFound(f"no cluster {cluster_id!r}: /duplicates lists them")

@@ -1,0 +1,107 @@
+"""The local executor: parity with ingest, 1 vs 2 workers, a killed worker, a bad page."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from newsmill.cli import app
+from newsmill.run.faults import ENV
+from newsmill.store import query
+from newsmill.store.db import connect
+from tests.run.conftest import SEEDS, SYNTHETIC_PAGES, content, run_local
+
+runner = CliRunner()
+
+
+def _articles(db_path: Path) -> list[dict[str, object]]:
+    return list(query.iter_article_records(connect(db_path, readonly=True)))
+
+
+def _lines(db_path: Path) -> list[dict[str, object]]:
+    return list(query.iter_line_records(connect(db_path, readonly=True)))
+
+
+def test_run_and_load_give_the_articles_of_ingest(tmp_path: Path) -> None:
+    ingested, loaded = tmp_path / "ingest.db", tmp_path / "load.db"
+    result = runner.invoke(app, ["ingest", str(SEEDS), "--db", str(ingested), "--no-enrich"])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "ds"
+    result = runner.invoke(
+        app, ["run", str(SEEDS), "--out", str(out), "--workers", "2", "--no-enrich", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    stats = json.loads(result.output[result.output.index("{") :])
+    assert stats["pages"] == 3 and stats["articles"] == 12
+    result = runner.invoke(app, ["load", str(out), "--db", str(loaded)])
+    assert result.exit_code == 0, result.output
+    assert "3 new pages" in result.output
+    assert _articles(loaded) == _articles(ingested)
+    assert _lines(loaded) == _lines(ingested)
+    again = runner.invoke(app, ["load", str(out), "--db", str(loaded)])
+    assert "0 new pages (3 already stored)" in again.output
+    assert len(_articles(loaded)) == 12
+
+
+def test_the_dataset_reads_as_parquet(reference: Path) -> None:
+    articles = pq.read_table(reference / "articles").to_pylist()
+    assert len({a["page"]["sha256"] for a in articles}) == SYNTHETIC_PAGES
+    assert all(a["paragraphs"] for a in articles)
+    members = pq.read_table(reference / "members").to_pylist()
+    assert {m["kind"] for m in members} >= {"canonical", "exact", "near"}
+
+
+def test_one_worker_gives_what_two_give(synthetic: Path, reference: Path, tmp_path: Path) -> None:
+    run_local([synthetic], tmp_path / "one", workers=1)
+    assert content(tmp_path / "one") == content(reference)
+
+
+def test_a_killed_worker_is_retried(
+    synthetic: Path, reference: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ENV, "kill:segment:shard-00002,kill:signatures:shard-00005")
+    stats = run_local([synthetic], tmp_path / "killed")
+    assert stats.pages == SYNTHETIC_PAGES
+    got = content(tmp_path / "killed")
+    assert got == content(reference)
+    pages = [a["page"]["sha256"] for a in got["articles"] if a["index"] == 0]
+    assert len(pages) == len(set(pages)) == SYNTHETIC_PAGES  # every page exactly once
+
+
+def test_a_bad_page_is_recorded_and_skipped(
+    synthetic: Path, reference: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_bytes(b"")
+    (bad / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    monkeypatch.setenv(ENV, "page:segment:0000007.txt")
+    stats = run_local([synthetic, bad], tmp_path / "ds")
+    skipped = content(tmp_path / "ds", ("skipped",))["skipped"]
+    reasons = {(Path(s["source"]).name, s["reason"]) for s in skipped}
+    assert reasons == {
+        ("empty.txt", "empty"),
+        ("binary.txt", "binary"),
+        ("0000007.txt", "segment_error"),
+    }
+    assert stats.pages == SYNTHETIC_PAGES - 1 and stats.skipped == 3
+    got = content(tmp_path / "ds", ("articles",))["articles"]
+    expected = [
+        a for a in content(reference, ("articles",))["articles"]
+        if not a["page"]["source"].endswith("0000007.txt")
+    ]
+    assert got == expected
+    loaded = tmp_path / "n.db"
+    assert runner.invoke(app, ["load", str(tmp_path / "ds"), "--db", str(loaded)]).exit_code == 0
+    rows = connect(loaded, readonly=True).execute("SELECT reason FROM skipped").fetchall()
+    assert sorted(r[0] for r in rows) == ["binary", "empty", "segment_error"]
+
+
+def test_other_sources_into_the_same_folder_are_refused(reference: Path) -> None:
+    result = runner.invoke(app, ["run", str(SEEDS), "--out", str(reference), "--no-enrich"])
+    assert result.exit_code == 2
+    assert "other sources" in result.output
