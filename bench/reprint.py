@@ -9,7 +9,9 @@ are split into sources and a pool. Each source gets, at random (fixed seed), a m
 - teaser: the lead (first paragraphs up to 25+ words, cut at a sentence end) + "Read more";
 - embedded: the article inside a page with other text (pool paragraphs before and after);
 - same_topic: a different (pool) article into which one or two sentences of the source
-  are spliced: it quotes the same people and must stay apart (its own cluster).
+  are spliced: it quotes the same people and must stay apart (its own cluster);
+- listing: a page of teasers (leads + marker) of this and three other sources, as one
+  text: it must not chain those articles together (its own cluster).
 
 Per kind, the subset is the copies of that kind plus their sources; we report adjusted
 Rand index and pairwise precision/recall against the truth, and for teasers the share
@@ -40,7 +42,8 @@ from newsmill.dedup.cluster import Copy, UnionFind
 from newsmill.dedup.normalize import shingles, words
 from newsmill.options import DedupOptions
 
-KINDS = ("exact", "noisy", "abridged", "teaser", "embedded", "same_topic")
+KINDS = ("exact", "noisy", "abridged", "teaser", "embedded", "same_topic", "listing")
+LISTING_LEADS = 4  # teasers of this many sources on one listing page
 KIND_PROBABILITY = 0.6  # each source gets each kind with this probability
 NOISE_RATE = 0.02  # share of words hit by an OCR-like error in a noisy copy
 OCR_CONFUSIONS = (("rn", "m"), ("m", "rn"), ("l", "1"), ("o", "0"), ("e", "c"), ("i", "l"))
@@ -176,6 +179,7 @@ def make_set(articles: list[list[str]], seed: int, sources: int | None = None) -
     rng.shuffle(filler)
     decoys = pool[len(pool) // 2 :]
     docs: list[Doc] = []
+    listings: list[set[int]] = []
     for number, paragraphs in enumerate(chosen):
         story = f"s{number}"
         docs.append(Doc(story, "\n".join(paragraphs), story, "source"))
@@ -197,7 +201,29 @@ def make_set(articles: list[list[str]], seed: int, sources: int | None = None) -
             elif kind == "same_topic" and decoys:
                 other = decoys.pop()
                 docs.append(Doc(copy_id, same_topic(paragraphs, other, rng), copy_id, kind))
+            elif kind == "listing" and len(chosen) > LISTING_LEADS:
+                listed = _listing(number, len(chosen), listings, rng)
+                if listed is None:
+                    continue
+                listings.append(listed)
+                leads = [chosen[i] for i in listed]
+                rng.shuffle(leads)
+                page = "\n".join(teaser_copy(p, rng) for p in leads)
+                docs.append(Doc(copy_id, page, copy_id, kind))
     return docs
+
+
+def _listing(
+    number: int, sources: int, listings: list[set[int]], rng: random.Random
+) -> set[int] | None:
+    """Sources listed on a new listing page (this one and others), sharing at most one
+    source with any earlier listing: two pages listing the same articles would be real
+    near copies of each other."""
+    for _ in range(20):
+        listed = {number, *rng.sample(range(sources), LISTING_LEADS - 1)}
+        if len(listed) == LISTING_LEADS and all(len(listed & old) <= 1 for old in listings):
+            return listed
+    return None
 
 
 # ---------------------------------------------------------------- scoring
@@ -294,6 +320,35 @@ def run_newsmill(docs: list[Doc], options: DedupOptions) -> dict[str, str]:
     return {m.article: m.cluster for m in members}
 
 
+def run_store(docs: list[Doc], options: DedupOptions, rounds: int = 4) -> dict[str, str]:
+    """The same set through the store: docs written as pages in ``rounds`` ingests, each
+    followed by an incremental `update_clusters`."""
+    import tempfile
+
+    from newsmill.dedup import update_clusters
+    from newsmill.model import Article, Page, Part, Segmented
+    from newsmill.store import write
+    from newsmill.store.db import connect
+
+    with tempfile.TemporaryDirectory() as folder:
+        db = connect(Path(folder) / "reprint.db")
+        step = -(-len(docs) // rounds)
+        for start in range(0, len(docs), step):
+            for doc in docs[start : start + step]:
+                page = Page(sha256=doc.id, source=doc.id, text=doc.text, kind="text", site="b")
+                page_id = write.store_page(db, page, [])
+                paragraphs = doc.text.split("\n")
+                parts = [Part("body", i + 1, i + 1, 0, len(p), p) for i, p in enumerate(paragraphs)]
+                title = None if doc.partial else doc.id
+                article = Article(doc.id, doc.id, 0, parts, title=title, partial=doc.partial)
+                if page_id is not None:
+                    write.write_segmented(db, page_id, Segmented(page, [], [article]))
+            update_clusters(db, None, options)
+        rows = db.execute("SELECT article_id, cluster FROM article_clusters").fetchall()
+        db.close()
+    return {article_id: cluster for article_id, cluster in rows}
+
+
 def run_datasketch(docs: list[Doc], options: DedupOptions) -> dict[str, str]:
     """Jaccard-only MinHash LSH: datasketch MinHashLSH on the same word shingles."""
     from datasketch import MinHash, MinHashLSH  # benchmark-only dependency
@@ -336,6 +391,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--sources", type=int, default=None, help="sources to use (default half)")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument(
+        "--store", action="store_true", help="also run through the SQLite store, incrementally"
+    )
     args = parser.parse_args(argv)
     articles = load_articles(args.data)
     docs = make_set(articles, args.seed, args.sources)
@@ -346,6 +404,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ours = run_newsmill(docs, options)
     took = time.perf_counter() - started
     rows = [(f"newsmill ({took:.1f}s)", s) for s in score(docs, ours)]
+    if args.store:
+        started = time.perf_counter()
+        stored = run_store(docs, options)
+        took = time.perf_counter() - started
+        rows += [(f"newsmill store x4 ({took:.1f}s)", s) for s in score(docs, stored)]
     if not args.no_baseline:
         started = time.perf_counter()
         base = run_datasketch(docs, options)

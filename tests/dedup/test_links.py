@@ -52,7 +52,7 @@ def test_abridged_copy_is_contained() -> None:
 
 def test_teaser_attaches_to_its_article() -> None:
     teaser = paragraphs("storm")[0] + " Read more"
-    members, links = run(
+    members, _ = run(
         text("storm", body("storm")),
         text("t", teaser, partial=True, title=False),
         text("a", body("budget_a")),

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from newsmill.cli import app
 from newsmill.dedup import copies_of, list_clusters, update_clusters
+from newsmill.errors import StoreError
 from newsmill.ingest import ingest
 from newsmill.model import Article, Page, Part, Segmented
 from newsmill.options import DedupOptions, Options
@@ -145,3 +146,16 @@ def test_dups_command(tmp_path: Path) -> None:
     assert all(c["size"] == 2 and c["kinds"] == {"canonical": 1, "exact": 1} for c in clusters)
     table = CliRunner().invoke(app, ["dups", "--db", str(path)])
     assert table.exit_code == 0 and "3 clusters" in table.output
+
+
+def test_changed_settings_ask_for_a_rebuild(tmp_path: Path) -> None:
+    path = tmp_path / "params.db"
+    db = connect(path)
+    _store_articles(db, "p1", [(body("storm"), "Storm")])
+    update_clusters(db, None, DedupOptions())
+    with pytest.raises(StoreError, match="--rebuild"):
+        update_clusters(db, None, DedupOptions(num_perm=64, bands=16))
+    db.close()
+    result = CliRunner().invoke(app, ["dups", "--db", str(path), "--rebuild", "--all", "--json"])
+    assert result.exit_code == 0, result.output
+    assert [c["size"] for c in json.loads(result.output)] == [1]

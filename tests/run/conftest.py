@@ -16,8 +16,8 @@ from newsmill.run.local import LocalExecutor
 from newsmill.run.synthetic import write_text_pages
 
 SEEDS = Path(__file__).parents[1] / "fixtures" / "pages"
-SYNTHETIC_PAGES = 300
-SHARD_FILES = 40  # 300 pages -> 8 shards
+SYNTHETIC_PAGES = 200
+SHARD_FILES = 25  # 200 pages -> 8 shards
 
 
 @pytest.fixture(scope="session")
@@ -58,7 +58,9 @@ CONTENT = {
 }
 
 
-def content(dataset: Path, folders: tuple[str, ...] = tuple(CONTENT)) -> dict[str, list[dict[str, Any]]]:
+def content(
+    dataset: Path, folders: tuple[str, ...] = tuple(CONTENT)
+) -> dict[str, list[dict[str, Any]]]:
     """Every row of the named folders, in a fixed order: what two runs must agree on."""
     out = {}
     for folder in folders:

@@ -16,12 +16,27 @@ NEWSMILL = str(Path(sys.executable).parent / "newsmill")
 
 
 def _command(synthetic: Path, out: Path) -> list[str]:
-    return [NEWSMILL, "run", str(synthetic), "--out", str(out), "--workers", "2", "--no-enrich",
-            "--shard-files", str(SHARD_FILES), "--no-progress", "--json"]
+    return [
+        NEWSMILL,
+        "run",
+        str(synthetic),
+        "--out",
+        str(out),
+        "--workers",
+        "2",
+        "--no-enrich",
+        "--shard-files",
+        str(SHARD_FILES),
+        "--no-progress",
+        "--json",
+    ]
 
 
 def _markers(out: Path) -> dict[str, int]:
-    return {str(p.relative_to(out)): p.stat().st_mtime_ns for p in (out / "_done").rglob("*.json")}
+    return {
+        str(p.relative_to(out / "_done")): p.stat().st_mtime_ns
+        for p in (out / "_done").rglob("*.json")
+    }
 
 
 def test_a_killed_run_resumes_where_it_stopped(
@@ -29,8 +44,10 @@ def test_a_killed_run_resumes_where_it_stopped(
 ) -> None:
     out = tmp_path / "ds"
     process = subprocess.Popen(
-        _command(synthetic, out), start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        _command(synthetic, out),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 60

@@ -37,7 +37,9 @@ class Store:
 
 def _write_copy(folder: Path, db: sqlite3.Connection) -> None:
     """A second page on another site carrying the Blinken article's body: a duplicate."""
-    row = db.execute("SELECT title, body FROM articles WHERE title = ?", (BLINKEN_TITLE,)).fetchone()
+    row = db.execute(
+        "SELECT title, body FROM articles WHERE title = ?", (BLINKEN_TITLE,)
+    ).fetchone()
     text = f"Syndicated | Opinion\n\n{row['title']}\n\n" + row["body"].replace("\n", "\n\n")
     (folder / "syndicated_copy.txt").write_text(text + "\n", encoding="utf-8")
 
@@ -53,7 +55,9 @@ def _cluster_by_hand(db: sqlite3.Connection, canonical: str, copy: str) -> None:
         return
     db.execute("DELETE FROM cluster_members WHERE article_id IN (?, ?)", (canonical, copy))
     db.execute("DELETE FROM clusters WHERE id IN (?, ?)", (canonical, copy))
-    db.execute("INSERT INTO clusters (id, canonical, size) VALUES (?, ?, 2)", (canonical, canonical))
+    db.execute(
+        "INSERT INTO clusters (id, canonical, size) VALUES (?, ?, 2)", (canonical, canonical)
+    )
     db.execute(
         "INSERT INTO cluster_members (article_id, cluster_id, kind, score, matched_with, canonical)"
         " VALUES (?, ?, 'canonical', NULL, NULL, 1), (?, ?, 'exact', 1.0, ?, 0)",

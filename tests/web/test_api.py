@@ -8,7 +8,6 @@ import sqlite3
 
 import httpx
 import pytest
-
 from tests.web.conftest import BLINKEN_TITLE, Store
 
 
@@ -65,7 +64,12 @@ def test_error_shapes(client: httpx.Client) -> None:
     missing = client.get("/api/articles/no-such-article")
     assert missing.status_code == 404
     assert error_of(missing)["code"] == "not_found"
-    for params in ({"q": "x", "limit": 1000}, {"q": "x", "offset": -1}, {}, {"q": "x", "date_from": "May"}):
+    for params in (
+        {"q": "x", "limit": 1000},
+        {"q": "x", "offset": -1},
+        {},
+        {"q": "x", "date_from": "May"},
+    ):
         invalid = client.get("/api/search", params=params)
         assert invalid.status_code == 422, params
         assert error_of(invalid)["code"] == "invalid_params"
@@ -114,7 +118,9 @@ def test_enrichment_routes(client: httpx.Client, store: Store) -> None:
     assert all("Blinken" in q["speaker"] for q in quotes["items"])
     typed = client.get("/api/quotes", params={"speaker_type": "person", "limit": 100}).json()
     assert typed["items"] and {q["speaker_type"] for q in typed["items"]} == {"person"}
-    entity_id = next(q["entity"] for q in article["quotes"] if q["speaker"] and "Blinken" in q["speaker"])
+    entity_id = next(
+        q["entity"] for q in article["quotes"] if q["speaker"] and "Blinken" in q["speaker"]
+    )
     entity = client.get(f"/api/entities/{entity_id}").json()
     assert entity["quotes_total"] >= 1 and entity["timeline"] and entity["co_mentioned"]
     by_entity = client.get("/api/search", params={"q": "NATO", "entity": entity["entity"]["name"]})

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from tests.web.conftest import BLINKEN_TITLE, Store
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -28,7 +27,9 @@ CHROMIUM_ARGS = [
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
+    ),
 ]
 
 if CHROMIUM.exists():
@@ -110,6 +111,7 @@ def test_view_source_marks_chrome(page: tuple[Page, list[str]], shots: Path) -> 
     assert chrome.first.evaluate("e => getComputedStyle(e).textDecorationLine") == "line-through"
     expect(tab.locator("ol.source li.mine")).not_to_have_count(0)
     expect(tab.locator("ol.source li.role-credit .role")).not_to_have_count(0)
+    chrome.last.scroll_into_view_if_needed()
     tab.screenshot(path=str(shots / "source.png"))
 
 

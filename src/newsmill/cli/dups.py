@@ -20,6 +20,7 @@ from newsmill.cli.app import (
 )
 from newsmill.dedup import list_clusters, update_clusters
 from newsmill.dedup.query import cluster_json
+from newsmill.dedup.update import reset
 from newsmill.store.db import connect
 
 
@@ -31,6 +32,10 @@ def dups_command(
         bool, typer.Option("--all", help="Also list articles that have no copy.")
     ] = False,
     limit: Annotated[int, typer.Option(help="Show at most this many clusters (0: all).")] = 50,
+    rebuild: Annotated[
+        bool,
+        typer.Option("--rebuild", help="Drop all signatures and clusters and compute them again."),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """List clusters of copies: canonical title, copies, pages and why each copy joined.
@@ -40,6 +45,8 @@ def dups_command(
     with domain_errors():
         options = options_for(db, config)
         database = connect(options.db)
+        if rebuild:
+            reset(database)
         update_clusters(database, None, options.dedup)
         clusters = list_clusters(database, min_size=1 if show_all else 2, limit=limit or None)
         if as_json:

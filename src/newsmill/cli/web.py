@@ -16,7 +16,9 @@ LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 @app.command("serve")
 def serve_command(
     db: DbOption = None,
-    host: Annotated[str, typer.Option("--host", help="Address to bind (loopback by default).")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option("--host", help="Address to bind (loopback by default).")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")] = 8000,
     public: Annotated[
         bool, typer.Option("--public", help="Allow binding a non-loopback address.")

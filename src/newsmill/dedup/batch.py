@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsmill.dedup.cluster import Copy, Link, Membership, UnionFind, memberships
-from newsmill.dedup.links import accept, check_pairs, sketches
+from newsmill.dedup.links import accept, check_pairs, is_listing, sketches
 from newsmill.dedup.lsh import band_keys, candidate_pairs
 from newsmill.dedup.signatures import Signed, sign
 from newsmill.dedup.stats import DedupStats
@@ -111,7 +112,16 @@ def cluster_texts(
     uf = UnionFind()
     for text in texts:
         uf.add(text.copy.id, text.copy.rank)
-    accepted, refused = accept(checked, uf, found, {}, options)
+    partners: dict[str, list[str]] = defaultdict(list)
+    for i, j in pairs.tolist():
+        partners[ids[i]].append(ids[j])
+        partners[ids[j]].append(ids[i])
+    listing = {
+        parent
+        for parent in {link.parent for link in checked.partial}
+        if is_listing(found[parent], [found[p] for p in partners[parent]])
+    }
+    accepted, refused = accept(checked, uf, found, {}, options, listing)
     stats.count_links(accepted, refused, checked.pairs)
     by_id = {t.copy.id: t.copy for t in texts}
     out: list[Membership] = []

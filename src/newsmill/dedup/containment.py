@@ -45,12 +45,14 @@ class PartialLink:
     share: float  # of the child's shingles found in the parent
     cover: float  # of the parent's shingles the child covers
     parent_size: int = 0  # parent's shingle count
+    parent_listing: bool = False  # the parent holds fragments of several other texts
 
     @property
-    def rank(self) -> tuple[float, float, str]:
-        """Best container first: most of the child found, then the tightest container (a
-        lead quoted inside a long unrelated article covers little of it)."""
-        return (-round(self.share, 2), -self.cover, self.parent)
+    def rank(self) -> tuple[bool, float, float, str]:
+        """Best container first: not a listing page, then most of the child found (to the
+        nearest tenth: noise aside), then the tightest container (a lead quoted in a long
+        unrelated article covers little of it)."""
+        return (self.parent_listing, -round(self.share, 1), -self.cover, self.parent)
 
 
 SameStory = Callable[[str, str], bool]
@@ -80,6 +82,7 @@ def resolve(
     links: list[PartialLink],
     existing_children: dict[str, list[str]],
     same_story: SameStory,
+    existing_parents: dict[str, list[str]] | None = None,
     max_rounds: int = 10,
 ) -> list[PartialLink]:
     """The partial-copy links to accept.
@@ -90,10 +93,18 @@ def resolve(
       unrelated children (a page of teasers) keeps none, and two whole articles glued
       together keep one (the story stored there before, ``existing_children``, else the
       one covering most of the page);
+    - a partial copy attached in an earlier run (``existing_parents``) keeps that story.
     - a child found in several unrelated containers (a quote shared by two articles)
       keeps only the story of its best container.
     """
-    banned: set[tuple[str, str]] = set()
+    # A partial copy attached in an earlier run keeps that story.
+    earlier = existing_parents or {}
+    banned = {
+        (link.child, link.parent)
+        for link in links
+        if earlier.get(link.child)
+        and not any(same_story(link.parent, old) for old in earlier[link.child])
+    }
     for _ in range(max_rounds):
         live = [link for link in links if (link.child, link.parent) not in banned]
         refused = _mixed_containers(live, existing_children, same_story)
@@ -118,6 +129,7 @@ def _mixed_containers(
 ) -> set[tuple[str, str]]:
     by_parent: dict[str, list[PartialLink]] = defaultdict(list)
     containers: dict[str, set[str]] = defaultdict(set)
+    listing = {link.parent for link in live if link.parent_listing}
     for link in live:
         by_parent[link.parent].append(link)
         containers[link.child].add(link.parent)
@@ -128,11 +140,14 @@ def _mixed_containers(
         groups = story_groups([*old, *cover], same_story)
         if len(groups) < 2:
             continue
-        # Children with a container of another story leave this mixed one first.
+        # Children with a (non-listing) container of another story leave this one first.
         leaving = {
             child
             for child in cover
-            if any(not same_story(other, parent) for other in containers[child] - {parent})
+            if any(
+                other not in listing and not same_story(other, parent)
+                for other in containers[child] - {parent}
+            )
         }
         if leaving:
             refused |= {(child, parent) for child in leaving}

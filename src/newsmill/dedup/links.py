@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsmill.dedup.cluster import Link, UnionFind
-from newsmill.dedup.containment import PartialLink, SameStory, overlap, resolve
+from newsmill.dedup.containment import Overlap, PartialLink, SameStory, overlap, resolve
 from newsmill.dedup.signatures import Signed, estimated_jaccard
 from newsmill.options import DedupOptions
 
@@ -31,6 +31,7 @@ class Sketch:
     exact: int
     words: int
     shingles: NDArray[np.uint64]  # sorted, unique
+    fingerprints: NDArray[np.uint64]  # winnowed, sorted, unique
 
 
 def sketches(ids: list[str], signed: Signed) -> dict[str, Sketch]:
@@ -40,9 +41,20 @@ def sketches(ids: list[str], signed: Signed) -> dict[str, Sketch]:
             exact=int(signed.exact[i]),
             words=int(signed.words[i]),
             shingles=signed.shingle_set(i),
+            fingerprints=signed.fingerprint_set(i),
         )
         for i, article_id in enumerate(ids)
     }
+
+
+#: A text sharing this share of its shingles with another, without either being a copy of
+#: the other, holds a *fragment* of it (a lead, a quoted passage).
+FRAGMENT_SHARE = 0.1
+#: A text holding fragments of this many other texts is a listing or composite page: it
+#: is the last choice as the container of a partial copy.
+LISTING_FRAGMENTS = 2
+#: ... and those passages make up at least this share of it.
+LISTING_COVER = 0.5
 
 
 @dataclass(slots=True)
@@ -68,16 +80,43 @@ def check_pairs(
         if jaccard >= options.jaccard_threshold:
             out.strong.append(Link(left, right, "near", round(jaccard, 4)))
             continue
-        partial = _partial(left, a, right, b, options)
+        shared = overlap(a.shingles, b.shingles)
+        partial = _partial(left, a, right, b, shared, options)
         if partial is not None:
             out.partial.append(partial)
     return out
 
 
+def is_listing(text: Sketch, partners: Iterable[Sketch]) -> bool:
+    """A listing or composite page: different passages of it are found in at least
+    LISTING_FRAGMENTS other texts, and those passages make up most of it. (An article
+    whose lead sits on many listing pages shares the same passage with each of them.)"""
+    parts = []
+    for partner in partners:
+        common = np.intersect1d(text.shingles, partner.shingles, assume_unique=True)
+        if len(common) >= FRAGMENT_SHARE * len(text.shingles):
+            parts.append(common)
+    if len(parts) < LISTING_FRAGMENTS:
+        return False
+    count, covered = distinct_parts(parts)
+    return count >= LISTING_FRAGMENTS and covered >= LISTING_COVER * len(text.shingles)
+
+
+def distinct_parts(parts: list[NDArray[np.uint64]]) -> tuple[int, int]:
+    """How many of these shared passages are different places of the text, and how many
+    shingles they cover together."""
+    seen: NDArray[np.uint64] = np.zeros(0, dtype=np.uint64)
+    count = 0
+    for part in sorted(parts, key=len, reverse=True):
+        if len(np.intersect1d(part, seen)) < len(part) / 2:
+            count += 1
+        seen = np.union1d(seen, part)
+    return count, len(seen)
+
+
 def _partial(
-    left: str, a: Sketch, right: str, b: Sketch, options: DedupOptions
+    left: str, a: Sketch, right: str, b: Sketch, shared: Overlap, options: DedupOptions
 ) -> PartialLink | None:
-    shared = overlap(a.shingles, b.shingles)
     if len(a.shingles) > len(b.shingles):
         left, a, right, b = right, b, left, a
         share, cover = shared.right_in_left, shared.left_in_right
@@ -109,12 +148,20 @@ def accept(
     found: Mapping[str, Sketch],
     existing_children: dict[str, list[str]],
     options: DedupOptions,
+    listing: set[str] | None = None,
+    existing_parents: dict[str, list[str]] | None = None,
 ) -> tuple[list[Link], int]:
-    """Union accepted links into ``uf``; return them and how many partial links were refused."""
+    """Union accepted links into ``uf``; return them and how many partial links were refused.
+
+    ``listing``: containers that are listing pages (the last choice for a partial copy);
+    ``existing_parents``: containers partial copies were attached to in earlier runs.
+    """
     for link in checked.strong:
         uf.union(link.article, link.other)
+    for partial in checked.partial:
+        partial.parent_listing = partial.parent in (listing or set())
     same_story = same_story_test(uf, found, options.overlap_same_story)
-    kept = resolve(checked.partial, existing_children, same_story)
+    kept = resolve(checked.partial, existing_children, same_story, existing_parents or {})
     accepted = list(checked.strong)
     for partial in kept:
         uf.union(partial.child, partial.parent)

@@ -50,6 +50,7 @@ def _byte_table() -> NDArray[np.uint8]:
 
 
 _BYTES = _byte_table()
+_TABLE = _BYTES.tobytes()
 _LATIN1_SECOND = np.zeros(256, dtype=bool)  # second UTF-8 byte of a Latin-1 separator
 _LATIN1_SECOND[[ord(c) for c in LATIN1_SEPARATORS]] = True
 _MASKS = np.array([0, *((1 << (8 * i)) - 1 for i in range(1, 8)), (1 << 64) - 1], dtype=np.uint64)
@@ -112,16 +113,17 @@ def _encode(texts: Sequence[str]) -> list[bytes]:
 
 
 def _buffer(parts: Sequence[bytes]) -> tuple[NDArray[np.uint8], I64]:
-    """One buffer: a newline before each text and after the last, then zero padding."""
-    buffer = b"\n" + b"\n".join(parts) + b"\n" + b"\0" * _PAD
+    """One buffer, lower-cased with ASCII separators zeroed (``bytes.translate``, one C
+    pass): a newline before each text and after the last, then zero padding."""
+    buffer = bytearray(b"\n" + b"\n".join(parts) + b"\n" + b"\0" * _PAD).translate(_TABLE)
     starts = np.zeros(len(parts) + 1, dtype=np.int64)
     np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)) + 1, out=starts[1:])
     return np.frombuffer(buffer, dtype=np.uint8), starts
 
 
-def _classify(raw: NDArray[np.uint8]) -> tuple[NDArray[np.uint8], I64]:
-    """Lower-cased bytes with separators zeroed; positions of non-ASCII non-separators."""
-    lowered = _BYTES[raw]
+def _classify(lowered: NDArray[np.uint8]) -> tuple[NDArray[np.uint8], I64]:
+    """Zero the UTF-8 separators too; return positions of non-ASCII non-separators."""
+    raw = lowered
     leads = np.flatnonzero(raw >= 0xC0)
     if len(leads) == 0:
         return lowered, leads
@@ -138,8 +140,8 @@ def _classify(raw: NDArray[np.uint8]) -> tuple[NDArray[np.uint8], I64]:
 def tokenize(texts: Sequence[str]) -> Tokens:
     """Hash the words of every text (see `normalize.words`) in one vectorised pass."""
     parts = _encode(texts)
-    raw, starts = _buffer(parts)
-    lowered, foreign = _classify(raw)
+    lowered, starts = _buffer(parts)
+    lowered, foreign = _classify(lowered)
     if len(foreign):
         # Texts with non-ASCII letters get NFKC and Unicode lower case, then a second pass.
         slow = set(np.searchsorted(starts, foreign, side="right").tolist())
@@ -147,8 +149,8 @@ def tokenize(texts: Sequence[str]) -> Tokens:
             text = texts[index - 1]
             if needs_unicode_pass(text):
                 parts[index - 1] = fold(strip_teaser_marker(text)).encode("utf-8", "replace")
-        raw, starts = _buffer(parts)
-        lowered, _ = _classify(raw)
+        lowered, starts = _buffer(parts)
+        lowered, _ = _classify(lowered)
     is_word = lowered != 0
     edges = np.flatnonzero(is_word[1:] != is_word[:-1]) + 1
     word_starts, word_ends = edges[0::2], edges[1::2]

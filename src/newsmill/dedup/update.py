@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from newsmill.dedup.cluster import Copy, Link, Membership, UnionFind, memberships
-from newsmill.dedup.links import Checked, Sketch, accept, check_pairs, sketches
+from newsmill.dedup.links import Checked, Sketch, accept, check_pairs, is_listing, sketches
 from newsmill.dedup.lsh import band_keys
 from newsmill.dedup.signatures import Signed, sign
 from newsmill.dedup.stats import DedupStats
@@ -89,14 +89,47 @@ def _existing(db: sqlite3.Connection, sql: str, ids: Sequence[str]) -> set[str]:
 
 
 def _params(options: DedupOptions) -> str:
-    return f"perm={options.num_perm};words={options.shingle_words};seed={options.seed}"
+    return (
+        f"perm={options.num_perm};words={options.shingle_words};seed={options.seed};"
+        f"bands={options.bands};window={options.winnow_window}"
+    )
+
+
+def _check_params(db: sqlite3.Connection, options: DedupOptions) -> None:
+    row = db.execute("SELECT params FROM dedup_signatures LIMIT 1").fetchone()
+    if row is not None and row[0] != _params(options):
+        raise StoreError(
+            f"duplicate signatures in the store were made with {row[0]}, the settings now "
+            f"give {_params(options)}: run `newsmill dups --rebuild` to sign everything again"
+        )
+
+
+def reset(db: sqlite3.Connection) -> None:
+    """Drop every signature, key, link and cluster (the next update rebuilds them all)."""
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        for table in (
+            "dedup_bands",
+            "dedup_fingerprints",
+            "dedup_links",
+            "cluster_members",
+            "clusters",
+            "dedup_signatures",
+        ):
+            db.execute(f"DELETE FROM {table}")
+        db.execute("COMMIT")
+    except sqlite3.Error as e:
+        db.execute("ROLLBACK")
+        raise StoreError(f"cannot reset duplicate detection: {e}") from e
 
 
 def _store(db: sqlite3.Connection, rows: list[Row], signed: Signed, options: DedupOptions) -> None:
     keys = band_keys(signed.minhash, options.bands)
     params = _params(options)
     db.executemany(
-        "INSERT INTO dedup_signatures VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        """INSERT INTO dedup_signatures
+           (article_id, article, exact, words, shingles, fingerprints, minhash, params)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
         (
             (
                 row.id,
@@ -111,16 +144,17 @@ def _store(db: sqlite3.Connection, rows: list[Row], signed: Signed, options: Ded
             for i, row in enumerate(rows)
         ),
     )
+    linkable = [(i, row) for i, row in enumerate(rows) if signed.words[i] >= options.min_words]
     db.executemany(
         "INSERT OR IGNORE INTO dedup_bands VALUES (?, ?)",
-        ((int(k), row.rowid) for i, row in enumerate(rows) for k in keys[i].tolist()),
+        ((int(k), row.rowid) for i, row in linkable for k in keys[i].tolist()),
     )
     fps = signed.fingerprints.view(np.int64)
     db.executemany(
         "INSERT OR IGNORE INTO dedup_fingerprints VALUES (?, ?)",
         (
             (fp, row.rowid)
-            for i, row in enumerate(rows)
+            for i, row in linkable
             for fp in fps[
                 signed.fingerprint_offsets[i] : signed.fingerprint_offsets[i + 1]
             ].tolist()
@@ -216,6 +250,7 @@ def update_clusters(
     started = time.perf_counter()
     stats = DedupStats()
     try:
+        _check_params(db, options)
         _repair(db, stats)
         rows = _unsigned(db, article_ids)
         stats.articles = len(rows)
@@ -288,7 +323,19 @@ def _apply(
         for child in kids:
             if parent in uf.parent:
                 uf.union(child, parent)
-    accepted, refused = accept(checked, uf, found, dict(state.children), options)
+    listing = _listing(db, sorted({p.parent for p in checked.partial}), found, options)
+    earlier = _earlier_parents(db, sorted({p.child for p in checked.partial}))
+    for parents in earlier.values():
+        extra_parents = [p for p in parents if p not in uf.parent]
+        found.update(_sketch_rows(_rows_by_id(db, extra_parents), options))
+        for parent in extra_parents:
+            uf.add(parent, 1 << 62)
+    for child, parents in earlier.items():
+        for parent in parents:
+            uf.union(child, parent)
+    accepted, refused = accept(
+        checked, uf, found, dict(state.children), options, listing, dict(earlier)
+    )
     stats.count_links(accepted, refused, checked.pairs)
     _write_links(db, accepted)
     new_ids = {row.id for row in new_rows}
@@ -298,6 +345,52 @@ def _apply(
     for members in groups.values():
         clusters = sorted({state.cluster_of[m] for m in members if m in state.cluster_of})
         _write_group(db, members, clusters, new_ids, stats)
+
+
+def _listing(
+    db: sqlite3.Connection,
+    parents: Sequence[str],
+    found: dict[str, Sketch],
+    options: DedupOptions,
+) -> set[str]:
+    """Containers of this run's partial links that are listing pages, judged against every
+    stored text sharing a fingerprint with them (so earlier runs count too)."""
+    partners: dict[str, list[str]] = {}
+    for parent in parents:
+        fps = found[parent].fingerprints.view(np.int64).tolist()
+        if not fps:
+            partners[parent] = []
+            continue
+        db.execute("DELETE FROM q_fps")
+        db.executemany("INSERT INTO q_fps VALUES (0, ?)", ((fp,) for fp in fps))
+        rows = db.execute(
+            """SELECT s.article_id FROM q_fps q JOIN dedup_fingerprints f ON f.fp = q.fp
+               JOIN dedup_signatures s ON s.article = f.article
+               WHERE s.article_id != ? GROUP BY s.article_id LIMIT ?""",
+            (parent, options.max_postings),
+        )
+        partners[parent] = [row[0] for row in rows]
+    missing = {p for ids in partners.values() for p in ids if p not in found}
+    found.update(_sketch_rows(_rows_by_id(db, missing), options))
+    return {
+        parent
+        for parent, ids in partners.items()
+        if is_listing(found[parent], [found[p] for p in ids if p in found])
+    }
+
+
+def _earlier_parents(db: sqlite3.Connection, children: Sequence[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for i in range(0, len(children), _IN):
+        chunk = children[i : i + _IN]
+        marks = ",".join("?" * len(chunk))
+        for child, parent in db.execute(
+            f"""SELECT article_id, other_id FROM dedup_links
+                WHERE kind = 'contained' AND article_id IN ({marks})""",
+            chunk,
+        ):
+            out[child].append(parent)
+    return out
 
 
 def _repair(db: sqlite3.Connection, stats: DedupStats) -> None:

@@ -12,7 +12,7 @@ from newsmill.model import Page, Segmented
 from newsmill.options import SegmentOptions
 from newsmill.segment.assemble import build_article, group_lines
 from newsmill.segment.chrome import page_keys, repeated_chrome
-from newsmill.segment.html import apply_html_meta
+from newsmill.segment.html import apply_html_meta, main_article_groups
 from newsmill.segment.lines import split_lines
 from newsmill.segment.roles import assign_roles, line_cues
 from newsmill.segment.scoring import body_scores
@@ -35,7 +35,10 @@ def segment_page(
     cues = line_cues(lines, scores, repeated, options.body_threshold)
     assign_roles(lines, cues)
     groups = group_lines(lines)
+    main = main_article_groups(lines, groups, scores) if page.html is not None else None
     articles = [build_article(page, index, lines, members) for index, members in enumerate(groups)]
-    if page.html is not None:
-        apply_html_meta(page.html, lines, articles)
+    if page.html is not None and articles:
+        if main is None:  # no main text found: the longest article stands in for it
+            main = max(range(len(articles)), key=lambda k: len(articles[k].body))
+        apply_html_meta(page.html, articles[main])
     return Segmented(page=page, lines=lines, articles=articles)

@@ -14,20 +14,22 @@ text, or only among other short lines, is chrome.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 import xxhash
 
 from newsmill.model import Line
 from newsmill.segment.patterns import word_count
 
-_SPACES = re.compile(r"\s+")
 _SEED = 0x6E6D  # fixed, so keys are stable across processes and runs
 
 
+@lru_cache(maxsize=65536)
 def _key(*texts: str) -> int:
-    normalised = "\x00".join(_SPACES.sub(" ", t).strip().lower() for t in texts)
+    """Stable 64-bit key of whitespace- and case-normalised text (cached: a page's lines
+    are keyed when it is stored and again when it is segmented)."""
+    normalised = "\x00".join(" ".join(t.split()).lower() for t in texts)
     # signed 64-bit so it fits an SQLite INTEGER
     return xxhash.xxh64_intdigest(normalised.encode("utf-8"), seed=_SEED) - (1 << 63)
 

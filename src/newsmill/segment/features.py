@@ -95,6 +95,23 @@ _DATE_RE: Final = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b",
     re.IGNORECASE,
 )
+# Reader-comment furniture: "Name says:", "2 days ago", "Reply", "Rating: 3 Votes".
+_COMMENT_META_RE: Final = re.compile(
+    r"\b(?:said|says|wrote|writes|sagt|schrieb|a écrit|dice|dijo|escribió|disse|scrive):?$|"
+    r"\b\d+\s+(?:seconds?|minutes?|mins?|hours?|days?|weeks?|months?|years?)\s+ago\b|"
+    r"^(?:reply|replies|antworten|répondre|responder|rispondi|report|like|likes)\b|"
+    r"\b\d+\s+(?:votes?|likes?|points?)\b|\b\d{1,2}:\d{2}\s*(?:am|pm)\b",
+    re.IGNORECASE,
+)
+# Headers that open a reader-comment section, in several languages.
+_COMMENTS_HEADER_RE: Final = re.compile(
+    r"^[\[(]?\s*\d*\s*(?:comments?|responses?|replies|reactions?|kommentare?|"
+    r"commentaires?|comentarios?|commenti|reacties|komentarze)\b|"
+    r"\b(?:leave a (?:reply|comment)|responses? to|join the (?:discussion|conversation)|"
+    r"add a comment|post a comment|schreiben sie einen kommentar|laisser un commentaire|"
+    r"deja un comentario)\b",
+    re.IGNORECASE,
+)
 _LINK_RE: Final = re.compile(r"https?://|www\.|\.com\b|@\w", re.IGNORECASE)
 
 # A line of this many words or more counts as "long" (prose-like).
@@ -102,6 +119,9 @@ LONG_WORDS: Final = 12
 # Words at which a line is neutral for the densest-run search: longer lines add to a run,
 # shorter ones subtract.
 RUN_NEUTRAL_WORDS: Final = 8
+# Lines of fewer words are gaps between blocks; this many gap lines in a row end a block.
+BLOCK_MIN_WORDS: Final = 8
+BLOCK_GAP: Final = 3
 # Probability above which a line extends the lenient ("wide") run of body-like lines.
 WIDE_RUN_PROBABILITY: Final = 0.3
 
@@ -110,6 +130,7 @@ _NEIGHBOUR_BASE: Final = ("log_words", "terminal", "stop_ratio", "short", "nav_m
 _NEIGHBOUR_OFFSETS: Final = (-2, -1, 1, 2)
 # Window half-widths for the averages of the prose and short-line indicators.
 _WINDOWS: Final = (3, 8)
+_WINDOW_BASE: Final = ("prose", "short", "log_words", "comment_meta")
 
 BASE_FEATURES: Final = (
     "log_words",
@@ -139,12 +160,15 @@ BASE_FEATURES: Final = (
     "quoted",
     "lower_start",
     "prose",
+    "comment_meta",
+    "comments_header",
 )
 
 LINE_FEATURES: Final = (
     *BASE_FEATURES,
     *(f"{name}@{offset:+d}" for offset in _NEIGHBOUR_OFFSETS for name in _NEIGHBOUR_BASE),
-    *(f"{name}_win{w}" for w in _WINDOWS for name in ("prose", "short", "log_words")),
+    *(f"{name}_win{w}" for w in _WINDOWS for name in _WINDOW_BASE),
+    "after_comments_header",
     "position",
     "first",
     "last",
@@ -155,6 +179,16 @@ LINE_FEATURES: Final = (
     "run_distance",
     "run_share",
     "words_vs_max",
+    "block_log_words",
+    "block_share",
+    "block_largest",
+    "block_before_largest",
+    "block_after_largest",
+    "blocks_to_largest",
+    "block_terminal",
+    "block_stops",
+    "block_dates",
+    "block_short",
 )
 
 CONTEXT_FEATURES: Final = (
@@ -233,10 +267,22 @@ def base_features(text: str, repeated: bool) -> list[float]:
         float(any(ch in _QUOTES for ch in text)),
         float(first.islower()),
         float(long_line and is_terminal),
+        float(_COMMENT_META_RE.search(text) is not None),
+        float(n_words <= 12 and _COMMENTS_HEADER_RE.search(text) is not None),
     ]
 
 
 _BASE_INDEX: Final = {name: i for i, name in enumerate(BASE_FEATURES)}
+
+
+def _after_first(flags: Sequence[float]) -> list[float]:
+    """1.0 for every line after the first flagged one."""
+    out, seen = [], 0.0
+    for flag in flags:
+        out.append(seen)
+        if flag:
+            seen = 1.0
+    return out
 
 
 def _window_means(values: Sequence[float], half: int) -> list[float]:
@@ -295,6 +341,68 @@ def _run_features(n_words: Sequence[float], n: int) -> list[list[float]]:
     return rows
 
 
+def blocks(n_words: Sequence[float]) -> list[int]:
+    """Block number of each line: runs of prose lines, broken by BLOCK_GAP short lines in a
+    row. Lines in such a gap get -1."""
+    n = len(n_words)
+    ids = [-1] * n
+    block, gap, last_prose = -1, BLOCK_GAP, -1
+    for i, words in enumerate(n_words):
+        if words < BLOCK_MIN_WORDS:
+            gap += 1
+            continue
+        if gap >= BLOCK_GAP:
+            block += 1
+        elif last_prose >= 0:
+            for j in range(last_prose + 1, i):
+                ids[j] = block
+        ids[i] = block
+        gap, last_prose = 0, i
+    return ids
+
+
+def _block_features(n_words: Sequence[float], columns: dict[str, list[float]]) -> list[list[float]]:
+    """How large the line's block is, compared with the page's largest block, and what the
+    block looks like (sentence ends, stop words, dates, short lines)."""
+    ids = blocks(n_words)
+    count = max(ids) + 1
+    if count == 0:
+        return [[0.0] * 10 for _ in n_words]
+    sums = [[0.0] * 6 for _ in range(count)]
+    for i, b in enumerate(ids):
+        if b >= 0:
+            acc = sums[b]
+            acc[0] += n_words[i]
+            acc[1] += 1
+            acc[2] += columns["terminal"][i]
+            acc[3] += columns["stop_ratio"][i]
+            acc[4] += columns["date_like"][i]
+            acc[5] += columns["short"][i]
+    largest = max(range(count), key=lambda b: sums[b][0])
+    top = sums[largest][0] or 1.0
+    rows = []
+    for b in ids:
+        if b < 0:
+            rows.append([0.0] * 10)
+            continue
+        words, lines, term, stops, dates, short = sums[b]
+        rows.append(
+            [
+                math.log1p(words),
+                words / top,
+                float(b == largest),
+                float(b < largest),
+                float(b > largest),
+                math.log1p(abs(b - largest)),
+                term / lines,
+                stops / lines,
+                dates / lines,
+                short / lines,
+            ]
+        )
+    return rows
+
+
 def line_features(texts: Sequence[str]) -> list[list[float]]:
     """One row per line, in `LINE_FEATURES` order. `texts` are the page's non-empty lines."""
     n = len(texts)
@@ -305,10 +413,12 @@ def line_features(texts: Sequence[str]) -> list[list[float]]:
     columns = {name: [row[i] for row in base] for name, i in _BASE_INDEX.items()}
     n_words = [math.expm1(v) for v in columns["log_words"]]
     neighbour_cols = [columns[name] for name in _NEIGHBOUR_BASE]
-    windows = [
-        _window_means(columns[name], w) for w in _WINDOWS for name in ("prose", "short", "log_words")
-    ]
+    windows = [_window_means(columns[name], w) for w in _WINDOWS for name in _WINDOW_BASE]
+    run_start = densest_run([min(w, 40.0) / RUN_NEUTRAL_WORDS - 1.0 for w in n_words])[0]
+    headers = [flag if i > run_start else 0.0 for i, flag in enumerate(columns["comments_header"])]
+    after_header = _after_first(headers)
     runs = _run_features(n_words, n)
+    block_rows = _block_features(n_words, columns)
     rows = []
     for i in range(n):
         row = list(base[i])
@@ -319,7 +429,9 @@ def line_features(texts: Sequence[str]) -> list[list[float]]:
             else:
                 row.extend(0.0 for _ in neighbour_cols)
         row.extend(window[i] for window in windows)
+        row.append(after_header[i])
         row.extend(runs[i])
+        row.extend(block_rows[i])
         rows.append(row)
     return rows
 

@@ -1,12 +1,13 @@
 """How body-like each line is.
 
-The learned scorer in ``body.py`` reads the text of the whole page; for HTML pages the
-extractor's main text is a second opinion: a line the extractor kept as main text is
-body-like even where the text model hesitates.
+Text pages are scored from their text alone. For HTML pages the extractor's main text
+(trafilatura) is the stronger opinion: a rendered line is body when the extractor kept it
+as main text, and not otherwise.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from newsmill.model import Line, Page
@@ -16,6 +17,15 @@ from newsmill.segment import patterns as pat
 #: sentence, or from LONG_WORDS words in any case.
 SENTENCE_WORDS = 12
 LONG_WORDS = 25
+#: The extractor's main text is trusted when it has at least this many words.
+MAIN_TEXT_MIN_WORDS = 40
+#: Lines are matched to the main text by word 3-grams (shorter lines must equal a
+#: main-text paragraph); this share of a line's 3-grams must be found there.
+SHINGLE = 3
+MAIN_TEXT_SHARE = 0.5
+_TOKEN = re.compile(r"\w+")
+IN_MAIN_TEXT = 0.95
+NOT_IN_MAIN_TEXT = 0.05
 
 
 def heuristic_score(text: str) -> float:
@@ -26,5 +36,31 @@ def heuristic_score(text: str) -> float:
 
 
 def body_scores(page: Page, lines: Sequence[Line]) -> list[float]:
-    scores = [heuristic_score(line.text) for line in lines]
+    main = page.html.body if page.html is not None else None
+    if main and pat.word_count(main) >= MAIN_TEXT_MIN_WORDS:
+        return main_text_scores(main, lines)
+    return [heuristic_score(line.text) for line in lines]
+
+
+def main_text_scores(main: str, lines: Sequence[Line]) -> list[float]:
+    """Lines whose words mostly appear, in order, in the extractor's main text."""
+    grams = set(_shingles(_tokens(main)))
+    paragraphs = {tuple(_tokens(p)) for p in main.split("\n") if p.strip()}
+    scores = []
+    for line in lines:
+        words = _tokens(line.text)
+        if len(words) < SHINGLE:
+            kept = tuple(words) in paragraphs
+        else:
+            shingles = _shingles(words)
+            kept = sum(g in grams for g in shingles) >= MAIN_TEXT_SHARE * len(shingles)
+        scores.append(IN_MAIN_TEXT if kept else NOT_IN_MAIN_TEXT)
     return scores
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text.lower())
+
+
+def _shingles(words: list[str]) -> list[tuple[str, ...]]:
+    return [tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)]

@@ -50,7 +50,9 @@ def _hit(hit: ClusterHit) -> dict[str, Any]:
     }
 
 
-def _hit_page(found: HitPage, query: str | None, filters: queries.Filters, limit: int, offset: int) -> dict[str, Any]:
+def _hit_page(
+    found: HitPage, query: str | None, filters: queries.Filters, limit: int, offset: int
+) -> dict[str, Any]:
     return {
         "query": query,
         "filters": filters.as_params(),
@@ -105,7 +107,9 @@ def article_source(db: Db, article_id: Id) -> dict[str, Any]:
 def entities(
     db: Db,
     page: PagingDep,
-    type: Annotated[str | None, Query(max_length=40, description="person, organization, place, group")] = None,  # noqa: A002  (the API's name)
+    type: Annotated[
+        str | None, Query(max_length=40, description="person, organization, place, group")
+    ] = None,
     name: Text = None,
 ) -> dict[str, Any]:
     """Canonical entities, most mentioned first; `name` matches names and aliases."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from importlib import resources
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -28,7 +30,9 @@ from newsmill.web.render import (
 router = APIRouter(include_in_schema=False)
 
 #: Roles shown with a label on the source page (the rest are told apart by style only).
-LABELLED_ROLES = frozenset({"marker", "credit", "caption", "bio", "byline", "dateline", "image_alt"})
+LABELLED_ROLES = frozenset(
+    {"marker", "credit", "caption", "bio", "byline", "dateline", "image_alt"}
+)
 
 
 def _environment() -> jinja2.Environment:
@@ -97,8 +101,23 @@ def search(
         found=found,
         page=page,
         error=error,
-        facets=queries.facets(db),
+        facets=cached_facets(request, db),
     )
+
+
+#: Seconds the site and section lists of the search form are reused before re-reading.
+FACETS_TTL = 60.0
+
+
+def cached_facets(request: Request, db: sqlite3.Connection) -> queries.Facets:
+    """Sites and sections for the search form; counting them on every search is wasted."""
+    state = request.app.state
+    cached: tuple[float, queries.Facets] | None = getattr(state, "facets", None)
+    now = time.monotonic()
+    if cached is None or now - cached[0] > FACETS_TTL:
+        cached = (now, queries.facets(db))
+        state.facets = cached
+    return cached[1]
 
 
 @router.get("/article/{article_id}", response_class=HTMLResponse)
@@ -123,7 +142,7 @@ def article(request: Request, db: Db, article_id: str) -> Response:
     )
 
 
-def _page_text(db: Any, article_id: str) -> str:
+def _page_text(db: sqlite3.Connection, article_id: str) -> str:
     row = db.execute(
         "SELECT p.text FROM pages p JOIN articles a ON a.page_id = p.id WHERE a.id = ?",
         (article_id,),
@@ -137,7 +156,12 @@ def _entities_in(view: views.ArticleView) -> list[tuple[str, str, str, int]]:
     for m in view.mentions:
         if m.entity:
             seen = counts.get(m.entity)
-            counts[m.entity] = (m.entity, seen[1] if seen else m.text, m.type, (seen[3] if seen else 0) + 1)
+            counts[m.entity] = (
+                m.entity,
+                seen[1] if seen else m.text,
+                m.type,
+                (seen[3] if seen else 0) + 1,
+            )
     return sorted(counts.values(), key=lambda e: (-e[3], e[1]))
 
 
@@ -153,7 +177,7 @@ def entities(
     request: Request,
     db: Db,
     page: PagingDep,
-    type: Annotated[str | None, Query(max_length=40)] = None,  # noqa: A002
+    type: Annotated[str | None, Query(max_length=40)] = None,
     name: Text = None,
 ) -> HTMLResponse:
     items, total = views.entities_page(db, type, name, page.limit, page.offset)
@@ -221,12 +245,15 @@ def duplicates(request: Request, db: Db, page: PagingDep) -> HTMLResponse:
 @router.get("/duplicates/{cluster_id}", response_class=HTMLResponse)
 def cluster(request: Request, db: Db, cluster_id: str) -> HTMLResponse:
     found = views.cluster_view(db, cluster_id)
-    return render(request, "duplicates.html", items=[found], total=1, page=None, params={}, enabled=True)
+    return render(
+        request, "duplicates.html", items=[found], total=1, page=None, params={}, enabled=True
+    )
 
 
 # --- the mentions-over-time chart ---------------------------------------------------------
 
 CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 600, 140, 20
+CHART_MAX_BAR = 28  # widest bar, so a few days do not look like a wall
 #: Most bars drawn; older days are summed into the first one shown.
 CHART_MAX_BARS = 60
 
@@ -252,15 +279,25 @@ def timeline_svg(timeline: list[tuple[str, int]]) -> Markup:
                 '<rect x="{x:.1f}" y="{y:.1f}" width="{bw:.1f}" height="{bh:.1f}">'
                 "<title>{day}: {n}</title></rect>"
             ).format(
-                x=CHART_PAD + i * step, y=CHART_PAD + height - bar, bw=max(1.0, step * 0.8),
-                bh=bar, day=day, n=count,
-            )  # fmt: skip
+                x=CHART_PAD + i * step,
+                y=CHART_PAD + height - bar,
+                bw=min(CHART_MAX_BAR, max(1.0, step * 0.8)),
+                bh=bar,
+                day=day,
+                n=count,
+            )
         )
     parts.append(
-        Markup('<text x="{x}" y="{y}">{first}</text><text x="{x2}" y="{y}" text-anchor="end">'
-               "{last}</text><text x=\"{x}\" y=\"14\">max {top}/day</text></svg>").format(
-            x=CHART_PAD, x2=CHART_WIDTH - CHART_PAD, y=CHART_HEIGHT - 4,
-            first=bars[0][0], last=bars[-1][0], top=top,
-        )  # fmt: skip
+        Markup(
+            '<text x="{x}" y="{y}">{first}</text><text x="{x2}" y="{y}" text-anchor="end">'
+            '{last}</text><text x="{x}" y="14">max {top}/day</text></svg>'
+        ).format(
+            x=CHART_PAD,
+            x2=CHART_WIDTH - CHART_PAD,
+            y=CHART_HEIGHT - 4,
+            first=bars[0][0],
+            last=bars[-1][0] if len(bars) > 1 else "",
+            top=top,
+        )
     )
     return Markup("").join(parts)

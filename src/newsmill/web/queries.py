@@ -54,7 +54,7 @@ class Filters:
     date_to: str | None = None
 
     def as_params(self) -> dict[str, str]:
-        return {k: v for k in self.__slots__ if (v := getattr(self, k))}  # type: ignore[attr-defined]
+        return {k: v for k in self.__slots__ if (v := getattr(self, k))}
 
 
 def _filter_clauses(db: sqlite3.Connection, filters: Filters) -> tuple[list[str], list[Any]]:
@@ -193,7 +193,7 @@ def _search_error(query: str, error: sqlite3.OperationalError) -> StoreError:
 
 def _fts_message(query: str, error: sqlite3.OperationalError) -> str:
     return (
-        f"invalid search query {query!r} ({error}). Use plain words, \"quoted phrases\", "
+        f'invalid search query {query!r} ({error}). Use plain words, "quoted phrases", '
         "AND / OR / NOT between terms, prefix*; balance your quotes and brackets."
     )
 
@@ -228,7 +228,9 @@ def browse_clusters(db: sqlite3.Connection, filters: Filters, limit: int, offset
     return HitPage(_hits(db, rows, {}), total)
 
 
-def _hits(db: sqlite3.Connection, rows: list[sqlite3.Row], snippets: dict[int, str]) -> list[ClusterHit]:
+def _hits(
+    db: sqlite3.Connection, rows: list[sqlite3.Row], snippets: dict[int, str]
+) -> list[ClusterHit]:
     if not rows:
         return []
     rids = [r["rid"] for r in rows]
@@ -335,7 +337,9 @@ def page_source(db: sqlite3.Connection, article_id: str) -> PageSource | None:
                 article=row["article_id"] if row else None,
             )
         )
-    return PageSource(page["sha256"], page["source"], page["url"], page["site"], page["kind"], lines)
+    return PageSource(
+        page["sha256"], page["source"], page["url"], page["site"], page["kind"], lines
+    )
 
 
 def article_date(db: sqlite3.Connection, article_id: str) -> str | None:
@@ -542,9 +546,7 @@ def overview(db: sqlite3.Connection, skipped_shown: int = 100) -> Overview:
             )
         ],
         clusters=_count(db, "clusters", "SELECT count(*) FROM clusters WHERE size > 1"),
-        duplicate_articles=_count(
-            db, "clusters", "SELECT sum(size) FROM clusters WHERE size > 1"
-        ),
+        duplicate_articles=_count(db, "clusters", "SELECT sum(size) FROM clusters WHERE size > 1"),
         entities=_count(db, "entities", "SELECT count(*) FROM entities"),
         quotes=_count(db, "quotes", "SELECT count(*) FROM quotes"),
         figures=_count(db, "figures", "SELECT count(*) FROM figures"),

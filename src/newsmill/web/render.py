@@ -8,6 +8,7 @@ own paths; no URL is ever taken from page text.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 from urllib.parse import quote, urlencode, urlsplit
 
 from markupsafe import Markup, escape
@@ -85,7 +86,7 @@ def mark_text(text: str, offset: int, spans: list[Span]) -> Markup:
         cuts.add(min(span.end, end) - offset)
     bounds = sorted(cuts)
     out = []
-    for left, right in zip(bounds, bounds[1:], strict=False):
+    for left, right in pairwise(bounds):
         active = [s for s in inside if s.start <= offset + left and s.end >= offset + right]
         out.append(_wrap(text[left:right], active))
     return Markup("").join(out)

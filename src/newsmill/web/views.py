@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
+from newsmill.dedup.query import ClusterRow, CopyRow, copies_of
 from newsmill.enrich.figures_store import iter_figure_records
 from newsmill.enrich.query import iter_entity_records, iter_quote_records
 from newsmill.errors import StoreError
 from newsmill.model import Entity, Mention, Quote
 from newsmill.store.query import article_record, find_article
 from newsmill.web import queries
-from newsmill.dedup.query import ClusterRow, CopyRow, copies_of
 from newsmill.web.queries import CoMention, QuoteRow, table_exists
 
 
@@ -70,7 +70,9 @@ def page_source(db: sqlite3.Connection, article_id: str) -> tuple[str, queries.P
     return full_id, source
 
 
-def _page(records: Iterator[dict[str, Any]], limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+def _page(
+    records: Iterator[dict[str, Any]], limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
     """One page of a filtered record stream, and how many records there are in all."""
     skipped = sum(1 for _ in islice(records, offset))
     items = list(islice(records, limit))
