@@ -67,10 +67,10 @@ def select(page: BenchPage, keep: Sequence[bool]) -> str:
     return "\n".join(line for line, k in zip(page.lines, keep, strict=True) if k)
 
 
-def by_probability(
-    pages: Sequence[BenchPage], probs: Sequence[Sequence[float]]
-) -> list[str]:
-    return [select(page, [p > THRESHOLD for p in ps]) for page, ps in zip(pages, probs, strict=True)]
+def by_probability(pages: Sequence[BenchPage], probs: Sequence[Sequence[float]]) -> list[str]:
+    return [
+        select(page, [p > THRESHOLD for p in ps]) for page, ps in zip(pages, probs, strict=True)
+    ]
 
 
 def trafilatura_texts(pages: Sequence[BenchPage]) -> list[str]:
@@ -132,24 +132,52 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"aeb pages {len(pages)}, lines {n_lines}, hosts {len({p.host for p in pages})}")
 
     rows: list[tuple[str, Score, str]] = []
-    rows.append(("every line", macro_score([select(p, [True] * len(p.lines)) for p in pages], gold), ""))
+    rows.append(
+        ("every line", macro_score([select(p, [True] * len(p.lines)) for p in pages], gold), "")
+    )
     long_lines = [select(p, [len(line.split()) >= 12 for line in p.lines]) for p in pages]
     rows.append(("lines >= 12 words", macro_score(long_lines, gold), ""))
 
     cv = cross_val(aeb, fundus, args.folds)
     note = f"line acc {line_accuracy(aeb, cv):.3f}"
-    rows.append((f"classifier p>0.5, {args.folds}-fold aeb by host (+fundus)", macro_score(by_probability(pages, cv), gold), note))
+    rows.append(
+        (
+            f"classifier p>0.5, {args.folds}-fold aeb by host (+fundus)",
+            macro_score(by_probability(pages, cv), gold),
+            note,
+        )
+    )
     moved = transfer(fundus, aeb)
     note = f"line acc {line_accuracy(aeb, moved):.3f}"
-    rows.append(("classifier p>0.5, trained on fundus-news only", macro_score(by_probability(pages, moved), gold), note))
+    rows.append(
+        (
+            "classifier p>0.5, trained on fundus-news only",
+            macro_score(by_probability(pages, moved), gold),
+            note,
+        )
+    )
     shipped, seconds = shipped_probs(pages)
     note = f"trained on aeb too (not a test); {1000 * seconds / len(pages):.2f} ms/page"
-    rows.append(("shipped model (seen these pages)", macro_score(by_probability(pages, shipped), gold), note))
-    rows.append(("oracle: lines mostly inside the gold", macro_score([select(p, p.labels) for p in pages], gold), ""))
+    rows.append(
+        (
+            "shipped model (seen these pages)",
+            macro_score(by_probability(pages, shipped), gold),
+            note,
+        )
+    )
+    rows.append(
+        (
+            "oracle: lines mostly inside the gold",
+            macro_score([select(p, p.labels) for p in pages], gold),
+            "",
+        )
+    )
 
     segmented = segmenter_texts(pages)
     if segmented is not None:
-        rows.append(("newsmill segment_page (all article paragraphs)", macro_score(segmented, gold), ""))
+        rows.append(
+            ("newsmill segment_page (all article paragraphs)", macro_score(segmented, gold), "")
+        )
     start = time.perf_counter()
     extracted = trafilatura_texts(pages)
     note = f"HTML, defaults; {len(pages) / (time.perf_counter() - start):.0f} pages/s"

@@ -20,14 +20,14 @@ import statistics
 from pathlib import Path
 
 import trafilatura
+
 from aeb_text import page_precision_recall
 from fundus_meta import name_set, norm
-from render import fundus_gold
-
 from newsmill.model import Article, Page, Segmented
 from newsmill.options import ReadOptions
 from newsmill.read import read_file
 from newsmill.segment import segment_page
+from render import fundus_gold
 
 
 def read_page(path: Path) -> Page | None:
@@ -42,6 +42,11 @@ def segmented_body(segmented: Segmented) -> str:
 
 
 def main_article(segmented: Segmented) -> Article | None:
+    """The article the page's metadata went to (the main-text one), else the longest."""
+    meta = segmented.page.html
+    for article in segmented.articles:
+        if meta is not None and meta.title and article.title == meta.title:
+            return article
     return max(segmented.articles, key=lambda a: len(a.body.split()), default=None)
 
 
@@ -57,17 +62,25 @@ def macro(pairs: list[tuple[float, float]]) -> tuple[float, float, float]:
 
 def aeb_rows(data: Path) -> list[tuple[str, str, str, str]]:
     gold = json.loads((data / "ground-truth.json").read_text("utf-8"))
-    ours, theirs = [], []
+    ours, ours_all, theirs = [], [], []
     for key, record in sorted(gold.items()):
         path = data / "html" / f"{key}.html.gz"
         page = read_page(path)
         html = gzip.decompress(path.read_bytes()).decode("utf-8", "replace")
         body = record["articleBody"]
-        predicted = segmented_body(segment_page(page)) if page else ""
-        ours.append(page_precision_recall(predicted, body))
+        segmented = segment_page(page) if page else None
+        main = main_article(segmented) if segmented else None
+        ours.append(page_precision_recall(main.body if main else "", body))
+        everything = segmented_body(segmented) if segmented else ""
+        ours_all.append(page_precision_recall(everything, body))
         theirs.append(page_precision_recall(trafilatura.extract(html) or "", body))
     rows = []
-    for name, pairs in (("newsmill (HTML path)", ours), ("trafilatura extract()", theirs)):
+    named = (
+        ("newsmill main article", ours),
+        ("newsmill all articles on the page", ours_all),
+        ("trafilatura extract()", theirs),
+    )
+    for name, pairs in named:
         p, r, f = macro(pairs)
         rows.append((f"aeb body, {name}, {len(pairs)} pages", f"{p:.3f}", f"{r:.3f}", f"{f:.3f}"))
     return rows
@@ -114,10 +127,18 @@ def fundus_rows(data: Path) -> list[tuple[str, str, str]]:
     for name in counts:
         mine, peer = counts[name], theirs[name]
         rows.append(
-            (f"fundus {name} exact ({mine[1]} pages)", f"{mine[0] / mine[1]:.3f}", f"{peer[0] / peer[1]:.3f}")
+            (
+                f"fundus {name} exact ({mine[1]} pages)",
+                f"{mine[0] / mine[1]:.3f}",
+                f"{peer[0] / peer[1]:.3f}",
+            )
         )
     rows.append(
-        (f"fundus body F1 ({len(ours_body)} pages)", f"{macro(ours_body)[2]:.3f}", f"{macro(their_body)[2]:.3f}")
+        (
+            f"fundus body F1 ({len(ours_body)} pages)",
+            f"{macro(ours_body)[2]:.3f}",
+            f"{macro(their_body)[2]:.3f}",
+        )
     )
     return rows
 

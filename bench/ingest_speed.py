@@ -78,8 +78,17 @@ def run_ingest_child(folder: Path, db: Path) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of `newsmill ingest --no-enrich` in a child."""
     start = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-c", "from newsmill.cli import main; main()", "ingest", str(folder),
-         "--db", str(db), "--no-enrich", "--no-progress"],
+        [
+            sys.executable,
+            "-c",
+            "from newsmill.cli import main; main()",
+            "ingest",
+            str(folder),
+            "--db",
+            str(db),
+            "--no-enrich",
+            "--no-progress",
+        ],
         check=True,
         stdout=subprocess.DEVNULL,
     )

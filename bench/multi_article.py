@@ -182,13 +182,20 @@ class PageBuilder:
         self.truth.append(truth)
 
 
-def build_page(rng: random.Random, sources: list[Source]) -> tuple[str, list[Truth]]:
+def build_page(
+    rng: random.Random, sources: list[Source], bare: float = 0.0
+) -> tuple[str, list[Truth]]:
+    """One page. As the issue specifies, site chrome or a "read more" marker stands between
+    two articles; with probability ``bare`` an article follows a full one with nothing
+    between them (a harder case: only its title, if any, marks the boundary)."""
     builder = PageBuilder(rng)
     for line in rng.sample(TOP_CHROME, rng.randint(2, 6)):
         builder.add(line)
     for i, source in enumerate(rng.sample(sources, rng.randint(2, 5))):
-        if i and rng.random() < 0.3:
-            builder.add(rng.choice(BETWEEN_CHROME))
+        cut = bool(builder.truth) and builder.truth[-1].partial
+        if i and (not cut or rng.random() < 0.3) and rng.random() >= bare:
+            for line in rng.sample(BETWEEN_CHROME, rng.randint(1, 3)):
+                builder.add(line)
         builder.article(source)
     for line in rng.sample(FOOTER, rng.randint(1, 3)):
         builder.add(line)
@@ -304,12 +311,15 @@ def main() -> None:
     parser.add_argument("--data", type=Path, required=True, help="fundus-news folder")
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument(
+        "--bare", type=float, default=0.0, help="share of boundaries with no chrome or marker"
+    )
     args = parser.parse_args()
     sources = load_sources(args.data)
     rng = random.Random(args.seed)
     pages, truths = [], []
     for i in range(args.pages):
-        text, truth = build_page(rng, sources)
+        text, truth = build_page(rng, sources, args.bare)
         pages.append(Page(sha256=f"{i:08x}", source=f"gen/{i}", text=text, kind="text", site="gen"))
         truths.append(renumber(text, truth))
     n_articles = sum(len(t) for t in truths)

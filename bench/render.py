@@ -125,7 +125,9 @@ def iter_fundus(data: Path) -> Iterator[BenchPage]:
         if not gold:
             continue
         host = urlsplit(entry.get("url") or "").netloc.lower().removeprefix("www.")
-        page = BenchPage(entry["html"], host, decode_html(gzip.decompress(html_path.read_bytes())), gold)
+        page = BenchPage(
+            entry["html"], host, decode_html(gzip.decompress(html_path.read_bytes())), gold
+        )
         yield _prepare(page)
 
 

@@ -30,6 +30,7 @@ from newsmill.segment.features import (
     BASE_FEATURES,
     CONTEXT_FEATURES,
     LINE_FEATURES,
+    Matrix,
     context_features,
     line_features,
 )
@@ -39,7 +40,7 @@ INNER_FOLDS = 5  # folds for the out-of-fold line-stage probabilities the contex
 C = 1.0  # inverse regularisation strength of every stage
 # Body lines weigh more than others: the macro shingle F1 loses more from a missed
 # paragraph than from a kept menu line, and p > 0.5 should be the best cut.
-POSITIVE_WEIGHT = 2.0
+POSITIVE_WEIGHT = 1.5
 CONTEXT_ROUNDS = 2  # context stages applied one after the other
 _SHORT = BASE_FEATURES.index("short")
 
@@ -47,7 +48,7 @@ _SHORT = BASE_FEATURES.index("short")
 @dataclass(slots=True)
 class PageRows:
     page: BenchPage
-    rows: list[list[float]]
+    rows: Matrix
     weights: list[float]
 
 
@@ -75,25 +76,22 @@ def _fit_stage(x: np.ndarray, y: np.ndarray, w: np.ndarray, names: Sequence[str]
 
 
 def _stack(items: Sequence[PageRows]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    x = np.array([row for item in items for row in item.rows], dtype=float)
+    x = np.vstack([item.rows for item in items])
     y = np.array([label for item in items for label in item.page.labels], dtype=int)
     w = np.array([weight for item in items for weight in item.weights], dtype=float)
     return x, y, w * np.where(y == 1, POSITIVE_WEIGHT, 1.0)
 
 
-def _probs(stage: dict, names: Sequence[str], rows: Sequence[Sequence[float]]) -> list[float]:
-    if not rows:
-        return []
+def _probs(stage: dict, names: Sequence[str], rows: Matrix) -> Matrix:
     coef = np.array([stage["weights"][n] for n in names])
-    z = np.array(rows) @ coef + stage["bias"]
-    return (1.0 / (1.0 + np.exp(-z))).tolist()
+    return 1.0 / (1.0 + np.exp(-(rows @ coef + stage["bias"])))
 
 
 def fit(items: Sequence[PageRows], trained_on: str, rounds: int = CONTEXT_ROUNDS) -> dict[str, Any]:
     """Fit the line stage and `rounds` context stages. The first context stage learns from
     out-of-fold line probabilities; later ones from the previous context stage's output."""
     groups = [item.page.host for item in items]
-    probs: list[list[float]] = [[] for _ in items]
+    probs: list[Matrix] = [np.zeros(0) for _ in items]
     folds = GroupKFold(n_splits=min(INNER_FOLDS, len(set(groups))))
     for train, held in folds.split(np.zeros(len(items)), groups=groups):
         stage = _fit_stage(*_stack([items[i] for i in train]), LINE_FEATURES)
@@ -101,11 +99,11 @@ def fit(items: Sequence[PageRows], trained_on: str, rounds: int = CONTEXT_ROUNDS
             probs[i] = _probs(stage, LINE_FEATURES, items[i].rows)
     line_stage = _fit_stage(*_stack(items), LINE_FEATURES)
     _, y, w = _stack(items)
-    shorts = [[row[_SHORT] for row in item.rows] for item in items]
+    shorts = [item.rows[:, _SHORT] for item in items]
     context_stages = []
     for _ in range(rounds):
         rows = [context_features(p, s) for p, s in zip(probs, shorts, strict=True)]
-        xc = np.array([row for page in rows for row in page], dtype=float)
+        xc = np.vstack(rows)
         stage = _fit_stage(xc, y, w, CONTEXT_FEATURES)
         context_stages.append(stage)
         probs = [_probs(stage, CONTEXT_FEATURES, page) for page in rows]

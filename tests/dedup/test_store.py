@@ -159,3 +159,22 @@ def test_changed_settings_ask_for_a_rebuild(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["dups", "--db", str(path), "--rebuild", "--all", "--json"])
     assert result.exit_code == 0, result.output
     assert [c["size"] for c in json.loads(result.output)] == [1]
+
+
+def test_teaser_leaves_a_listing_page_once_its_article_arrives(tmp_path: Path) -> None:
+    """Incremental order: a page of teasers and one teaser come first (the teaser can only
+    attach to the listing), the articles later: the listing is then recognised, and the
+    teaser moves to its article."""
+    db = connect(tmp_path / "listing.db")
+    leads = [paragraphs(name)[0] for name in ("budget_a", "budget_b", "storm")]
+    _store_articles(db, "p1", [("\n".join(f"{lead} Read more" for lead in leads), "Latest")])
+    _store_articles(db, "p2", [(leads[0] + " Read more", None)])
+    update_clusters(db, None, DedupOptions())
+    assert [c.article_id for c in copies_of(db, "p2-0")] == ["p1-0"]
+    _store_articles(
+        db, "p3", [(body("budget_a"), "A"), (body("budget_b"), "B"), (body("storm"), "S")]
+    )
+    update_clusters(db, None, DedupOptions())
+    assert [c.article_id for c in copies_of(db, "p2-0")] == ["p3-0"]
+    assert copies_of(db, "p1-0") == []
+    assert copies_of(db, "p3-1") == [] and copies_of(db, "p3-2") == []

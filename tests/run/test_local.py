@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -11,7 +12,10 @@ from tests.run.conftest import SEEDS, SYNTHETIC_PAGES, content, run_local
 from typer.testing import CliRunner
 
 from newsmill.cli import app
+from newsmill.dedup.batch import cluster_texts, text_of
+from newsmill.options import Options
 from newsmill.run.faults import ENV
+from newsmill.run.records import row_article_texts
 from newsmill.store import query
 from newsmill.store.db import connect
 
@@ -104,3 +108,24 @@ def test_other_sources_into_the_same_folder_are_refused(reference: Path) -> None
     result = runner.invoke(app, ["run", str(SEEDS), "--out", str(reference), "--no-enrich"])
     assert result.exit_code == 2
     assert "other sources" in result.output
+
+
+def test_distributed_dedup_matches_dedup_in_memory(reference: Path) -> None:
+    """The shuffle by partitioned files finds the clusters dedup finds on the whole batch."""
+    rows = []
+    for path in sorted((reference / "articles").glob("*.parquet")):
+        rows.extend(pq.read_table(path).to_pylist())
+    texts = [text_of(row_article_texts(row), rank) for rank, row in enumerate(rows)]
+    members, _, _ = cluster_texts(texts, Options().dedup)
+    sizes = Counter(m.cluster for m in members)
+    expected = sorted(
+        (m.article, m.cluster, m.kind, m.matched_with, m.canonical)
+        for m in members
+        if sizes[m.cluster] > 1
+    )
+    got = sorted(
+        (m["article"], m["cluster"], m["kind"], m["matched_with"], m["canonical"])
+        for m in content(reference, ("members",))["members"]
+    )
+    assert got == expected
+    assert len(got) > 20

@@ -45,14 +45,21 @@ class PartialLink:
     share: float  # of the child's shingles found in the parent
     cover: float  # of the parent's shingles the child covers
     parent_size: int = 0  # parent's shingle count
+    at_start: bool = False  # the parent opens with the child's text (a lead, a teaser)
     parent_listing: bool = False  # the parent holds fragments of several other texts
 
     @property
-    def rank(self) -> tuple[bool, float, float, str]:
+    def rank(self) -> tuple[bool, float, bool, float, str]:
         """Best container first: not a listing page, then most of the child found (to the
-        nearest tenth: noise aside), then the tightest container (a lead quoted in a long
-        unrelated article covers little of it)."""
-        return (self.parent_listing, -round(self.share, 1), -self.cover, self.parent)
+        nearest tenth: noise aside), then one that opens with the child's text, then the
+        tightest (a lead quoted in a long unrelated article covers little of it)."""
+        return (
+            self.parent_listing,
+            -round(self.share, 1),
+            not self.at_start,
+            -self.cover,
+            self.parent,
+        )
 
 
 SameStory = Callable[[str, str], bool]

@@ -32,6 +32,7 @@ class Sketch:
     words: int
     shingles: NDArray[np.uint64]  # sorted, unique
     fingerprints: NDArray[np.uint64]  # winnowed, sorted, unique
+    lead: NDArray[np.uint64]  # the first LEAD_SHINGLES shingles, in text order
 
 
 def sketches(ids: list[str], signed: Signed) -> dict[str, Sketch]:
@@ -42,11 +43,17 @@ def sketches(ids: list[str], signed: Signed) -> dict[str, Sketch]:
             words=int(signed.words[i]),
             shingles=signed.shingle_set(i),
             fingerprints=signed.fingerprint_set(i),
+            lead=signed.shingles[
+                signed.shingle_offsets[i] : signed.shingle_offsets[i] + LEAD_SHINGLES
+            ],
         )
         for i, article_id in enumerate(ids)
     }
 
 
+#: Shingles that make a text's opening: a teaser or truncated copy starts where its
+#: article starts, so a container whose opening is in the partial copy is preferred.
+LEAD_SHINGLES = 3
 #: A text sharing this share of its shingles with another, without either being a copy of
 #: the other, holds a *fragment* of it (a lead, a quoted passage).
 FRAGMENT_SHARE = 0.1
@@ -88,13 +95,14 @@ def check_pairs(
 
 
 def is_listing(text: Sketch, partners: Iterable[Sketch]) -> bool:
-    """A listing or composite page: different passages of it are found in at least
-    LISTING_FRAGMENTS other texts, and those passages make up most of it. (An article
-    whose lead sits on many listing pages shares the same passage with each of them.)"""
+    """A listing page: it holds the openings (leads) of at least LISTING_FRAGMENTS other
+    texts, at different places, and those passages make up most of it. (An article whose
+    lead sits on listing pages shares its own opening with them, not theirs.)"""
     parts = []
     for partner in partners:
         common = np.intersect1d(text.shingles, partner.shingles, assume_unique=True)
-        if len(common) >= FRAGMENT_SHARE * len(text.shingles):
+        opening = bool(np.isin(partner.lead, common).any())
+        if opening and len(common) >= FRAGMENT_SHARE * len(text.shingles):
             parts.append(common)
     if len(parts) < LISTING_FRAGMENTS:
         return False
@@ -124,7 +132,8 @@ def _partial(
         share, cover = shared.left_in_right, shared.right_in_left
     if share < options.containment_threshold:
         return None
-    return PartialLink(left, right, round(share, 4), round(cover, 4), len(b.shingles))
+    at_start = bool(np.isin(b.lead, a.shingles).any())
+    return PartialLink(left, right, round(share, 4), round(cover, 4), len(b.shingles), at_start)
 
 
 def same_story_test(uf: UnionFind, found: Mapping[str, Sketch], threshold: float) -> SameStory:

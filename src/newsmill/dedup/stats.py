@@ -17,7 +17,7 @@ class DedupStats:
     near: int = 0
     contained: int = 0
     refused: int = 0  # partial links refused to keep unrelated stories apart
-    new_duplicates: int = 0  # new articles that joined a cluster with other members
+    new_duplicates: int = 0  # new articles that are a copy of another (stored or new) one
     clusters: int = 0  # clusters created or changed
 
     def count_links(self, links: Iterable[Link], refused: int, pairs: int) -> None:

@@ -29,6 +29,7 @@ from newsmill.options import DedupOptions
 log = logging.getLogger(__name__)
 
 CHUNK = 4000  # new articles per signing/look-up round (bounds memory)
+MAX_PASSES = 3  # re-link rounds for partial copies detached from listing pages
 _IN = 500  # ids per SQL IN list
 
 
@@ -254,8 +255,17 @@ def update_clusters(
         _repair(db, stats)
         rows = _unsigned(db, article_ids)
         stats.articles = len(rows)
-        for i in range(0, len(rows), CHUNK):
-            _round(db, rows[i : i + CHUNK], options, stats)
+        for _ in range(MAX_PASSES):
+            detached: list[str] = []
+            for i in range(0, len(rows), CHUNK):
+                detached += _round(db, rows[i : i + CHUNK], options, stats)
+            if not detached:
+                break
+            # Partial copies taken off a container that turned out to be a listing page
+            # are signed and linked again, now that the listing is known.
+            _repair(db, stats)
+            rows = _unsigned(db, detached)
+        _repair(db, stats)
     except sqlite3.Error as e:
         raise StoreError(f"duplicate detection failed: {e}") from e
     log.info("dedup: %s in %.2fs", stats, time.perf_counter() - started)
@@ -264,7 +274,7 @@ def update_clusters(
 
 def _round(
     db: sqlite3.Connection, rows: list[Row], options: DedupOptions, stats: DedupStats
-) -> None:
+) -> list[str]:
     signed = sign([row.body for row in rows], options)
     stats.signed += len(rows)
     db.execute("BEGIN IMMEDIATE")
@@ -282,11 +292,12 @@ def _round(
             found,
             options,
         )
-        _apply(db, rows, other_rows, checked, found, options, stats)
+        detached = _apply(db, rows, other_rows, checked, found, options, stats)
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
         raise
+    return detached
 
 
 def _sketch_rows(rows: list[Row], options: DedupOptions) -> dict[str, Sketch]:
@@ -303,11 +314,19 @@ def _apply(
     found: dict[str, Sketch],
     options: DedupOptions,
     stats: DedupStats,
-) -> None:
+) -> list[str]:
+    """Accept this round's links and rewrite the clusters they touch; return the stored
+    partial copies detached from containers found to be listing pages."""
     involved = [row.id for row in new_rows] + [row.id for row in other_rows]
     state = _state(db, involved)
+    earlier = _earlier_parents(db, sorted({p.child for p in checked.partial}))
     extra = {c for kids in state.children.values() for c in kids if c not in found}
-    found.update(_sketch_rows(_rows_by_id(db, extra), options))
+    extra_parents = {p for ps in earlier.values() for p in ps if p not in found}
+    found.update(_sketch_rows(_rows_by_id(db, extra | extra_parents), options))
+    parents = {p.parent for p in checked.partial} | {p for ps in earlier.values() for p in ps}
+    listing = _listing(db, sorted(parents), found, options)
+    freed = _free(db, earlier, listing, state)
+    checked.partial = [p for p in checked.partial if p.child not in freed]
     uf = UnionFind()
     rank = {row.id: row.rowid for row in [*new_rows, *other_rows]}
     for article_id in involved:
@@ -317,21 +336,14 @@ def _apply(
         node = "cluster:" + cluster_id
         uf.add(node, cluster_rank.get(cluster_id, rank.get(article_id, 0)))
         uf.union(node, article_id)
-    for child in extra:
-        uf.add(child, 1 << 62)
+    for article_id in extra | extra_parents:
+        uf.add(article_id, 1 << 62)
     for parent, kids in state.children.items():
         for child in kids:
-            if parent in uf.parent:
+            if parent in uf.parent and parent not in listing:
                 uf.union(child, parent)
-    listing = _listing(db, sorted({p.parent for p in checked.partial}), found, options)
-    earlier = _earlier_parents(db, sorted({p.child for p in checked.partial}))
-    for parents in earlier.values():
-        extra_parents = [p for p in parents if p not in uf.parent]
-        found.update(_sketch_rows(_rows_by_id(db, extra_parents), options))
-        for parent in extra_parents:
-            uf.add(parent, 1 << 62)
-    for child, parents in earlier.items():
-        for parent in parents:
+    for child, earlier_parents in earlier.items():
+        for parent in earlier_parents:
             uf.union(child, parent)
     accepted, refused = accept(
         checked, uf, found, dict(state.children), options, listing, dict(earlier)
@@ -345,6 +357,34 @@ def _apply(
     for members in groups.values():
         clusters = sorted({state.cluster_of[m] for m in members if m in state.cluster_of})
         _write_group(db, members, clusters, new_ids, stats)
+    stored = {c for parent in listing for c in state.children.get(parent, [])}
+    return sorted(freed | set(_detach(db, stored)))
+
+
+def _free(
+    db: sqlite3.Connection, earlier: dict[str, list[str]], listing: set[str], state: _State
+) -> set[str]:
+    """Partial copies attached earlier to what is now known to be a listing page are
+    detached (their clusters are repaired) and linked again in the next pass, against
+    everything stored: their article may have arrived since."""
+    freed = {c for c, parents in earlier.items() if any(p in listing for p in parents)}
+    for child in freed:
+        earlier.pop(child)
+        state.cluster_of.pop(child, None)
+        for kids in state.children.values():
+            if child in kids:
+                kids.remove(child)
+    _detach(db, freed)
+    return freed
+
+
+def _detach(db: sqlite3.Connection, children: set[str]) -> list[str]:
+    """Forget the links, membership and signature of these articles: they are linked again."""
+    for child in sorted(children):
+        db.execute("DELETE FROM dedup_links WHERE article_id = ? OR other_id = ?", (child, child))
+        db.execute("DELETE FROM cluster_members WHERE article_id = ?", (child,))
+        db.execute("DELETE FROM dedup_signatures WHERE article_id = ?", (child,))
+    return sorted(children)
 
 
 def _listing(
@@ -469,8 +509,9 @@ def _write_group(
     copies = [row.copy for row in rows]
     cluster_id = min(copies, key=lambda c: c.rank).id
     links = _links_among(db, {c.id for c in copies})
-    if len(copies) > 1:
-        stats.new_duplicates += sum(1 for c in copies if c.id in new_ids)
+    new_here = sum(1 for c in copies if c.id in new_ids)
+    # every new member is a copy of something, except the first of an all-new cluster
+    stats.new_duplicates += new_here - (1 if new_here == len(copies) else 0)
     _save(db, cluster_id, clusters, memberships(cluster_id, copies, links))
     stats.clusters += 1
 

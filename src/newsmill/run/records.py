@@ -56,7 +56,6 @@ SIGNATURE_SCHEMA = pa.schema(
         ("has_title", pa.bool_()),
         ("has_authors", pa.bool_()),
         ("minhash", pa.list_(pa.uint32())),
-        ("shingles", pa.list_(pa.uint64())),  # sorted, unique
     ]
 )
 BAND_SCHEMA = pa.schema([("key", pa.int64()), ("shard", pa.int32()), ("row", pa.int32())])

@@ -14,7 +14,7 @@ them one shard at a time from the dataset folder, and any executor runs those ta
 from __future__ import annotations
 
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from newsmill.dedup.batch import Text, fingerprint_pairs, text_of
-from newsmill.dedup.cluster import Copy, Link, Membership, UnionFind, memberships
-from newsmill.dedup.links import Sketch, accept, check_pairs
+from newsmill.dedup.batch import Text, fingerprint_pairs, merge_signed, text_of
+from newsmill.dedup.cluster import Link, Membership, UnionFind, memberships
+from newsmill.dedup.links import accept, check_pairs, is_listing, sketches
 from newsmill.dedup.lsh import band_keys, candidate_pairs
 from newsmill.dedup.signatures import Signed, sign
 from newsmill.dedup.stats import DedupStats
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Signed", "Sketch", "Text"]  # dedup types the tasks use, re-exported
+__all__ = ["Signed", "Text"]  # dedup types the tasks use, re-exported
 
 #: A hook a test uses to make one page fail (see `run.faults`); None in normal runs.
 PageCheck = Callable[[str, Page], None]
@@ -148,30 +148,49 @@ class Clusters:
     stats: DedupStats = field(default_factory=DedupStats)
 
 
-def cluster_pairs(
-    pairs: Iterable[tuple[str, str]],
-    copies: Mapping[str, Copy],
-    found: Mapping[str, Sketch],
-    options: DedupOptions,
-) -> Clusters:
-    """Check candidate pairs, accept links, union-find: clusters of two or more copies.
+def sign_candidates(texts: Sequence[Text], options: DedupOptions, batch_size: int = 256) -> Signed:
+    """Signatures of the articles that are in a candidate pair, in batches like dedup's."""
+    parts = [
+        sign([t.text for t in texts[i : i + batch_size]], options)
+        for i in range(0, len(texts), batch_size)
+    ]
+    return merge_signed(parts)
 
-    Articles in no pair are clusters of one and are not listed.
+
+def cluster_pairs(
+    texts: Sequence[Text], signed: Signed, pairs: NDArray[np.int64], options: DedupOptions
+) -> Clusters:
+    """From candidate pairs (indexes into ``texts``) to clusters of two or more copies.
+
+    The steps of `dedup.batch.cluster_texts` after it finds its pairs: check each pair,
+    tell listing pages, accept links, union-find. Articles in no accepted link are
+    clusters of one and are not listed.
     """
-    checked = check_pairs(pairs, found, options)
+    ids = [t.copy.id for t in texts]
+    found = sketches(ids, signed)
+    checked = check_pairs(((ids[i], ids[j]) for i, j in pairs.tolist()), found, options)
     sets = UnionFind()
-    for copy in sorted(copies.values(), key=lambda c: c.rank):
-        sets.add(copy.id, copy.rank)
-    accepted, refused = accept(checked, sets, found, {}, options)
+    for text in texts:
+        sets.add(text.copy.id, text.copy.rank)
+    partners: dict[str, list[str]] = defaultdict(list)
+    for i, j in pairs.tolist():
+        partners[ids[i]].append(ids[j])
+        partners[ids[j]].append(ids[i])
+    listing = {
+        parent
+        for parent in {link.parent for link in checked.partial}
+        if is_listing(found[parent], [found[p] for p in partners[parent]])
+    }
+    accepted, refused = accept(checked, sets, found, {}, options, listing)
     out = Clusters(links=accepted)
     out.stats.count_links(accepted, refused, checked.pairs)
-    by_root: dict[str, list[Link]] = {}
-    for link in accepted:
-        by_root.setdefault(sets.find(link.article), []).append(link)
+    copies = {t.copy.id: t.copy for t in texts}
     groups = [g for g in sets.groups().items() if len(g[1]) > 1]
     for root, members in sorted(groups, key=lambda g: copies[g[0]].rank):
+        member_set = set(members)
+        group_links = [link for link in accepted if link.article in member_set]
         group = sorted((copies[m] for m in members), key=lambda c: c.rank)
-        found_members = memberships(root, group, by_root.get(root, []))
+        found_members = memberships(root, group, group_links)
         canonical = next(m.article for m in found_members if m.canonical)
         out.clusters.append((root, canonical, len(group)))
         out.members.extend(found_members)

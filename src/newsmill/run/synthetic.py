@@ -14,6 +14,7 @@ import random
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 #: Sites the pages are spread over, and the chrome each one repeats on every page.
@@ -102,16 +103,10 @@ def write_jsonl_pages(
     """JSON Lines files of ``per_file`` pages each, with a URL per page (its site's host)."""
     root = Path(out)
     root.mkdir(parents=True, exist_ok=True)
-    stream = None
-    try:
-        for index, page in enumerate(synthetic_pages(seed_folder, count, seed)):
-            if index % per_file == 0:
-                if stream is not None:
-                    stream.close()
-                stream = (root / f"pages-{index // per_file:05d}.jsonl").open("w", encoding="utf-8")
-            url = f"https://www.{page.site}.example/{page.name}"
-            stream.write(json.dumps({"url": url, "text": page.text}, ensure_ascii=False) + "\n")
-    finally:
-        if stream is not None:
-            stream.close()
+    pages = synthetic_pages(seed_folder, count, seed)
+    for number in range(0, count, per_file):
+        with (root / f"pages-{number // per_file:05d}.jsonl").open("w", encoding="utf-8") as stream:
+            for page in islice(pages, per_file):
+                url = f"https://www.{page.site}.example/{page.name}"
+                stream.write(json.dumps({"url": url, "text": page.text}, ensure_ascii=False) + "\n")
     return root

@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import xxhash
 
-from newsmill.dedup.cluster import Copy, Link
+from newsmill.dedup.cluster import Link
 from newsmill.model import Page, Segmented, Skip
 from newsmill.options import Options
 from newsmill.run import records as rec
@@ -267,7 +267,6 @@ def _signature_row(
         "has_title": copy.has_title,
         "has_authors": copy.has_authors,
         "minhash": signed.minhash[index],
-        "shingles": signed.shingle_set(index),
     }
 
 
@@ -320,14 +319,23 @@ def candidates_task(dataset: Dataset, part: int, options: Options) -> dict[str, 
 
 
 def clusters_task(dataset: Dataset, options: Options) -> dict[str, Any]:
-    """Check every candidate pair, accept links and union-find them, in one task."""
+    """Check every candidate pair, accept links and union-find them, in one task.
+
+    Only the articles in some candidate pair are read and signed again here (their full
+    signatures are too big to shuffle), so memory follows the number of candidates.
+    """
     pairs = dataset.read_folder(dataset.path("pairs"), rec.PAIR_SCHEMA)
     columns = [pairs.column(c).to_numpy().astype(np.int64) for c in rec.PAIR_SCHEMA.names]
     both = np.stack([(columns[0] << 32) | columns[1], (columns[2] << 32) | columns[3]], axis=1)
     both = np.unique(both, axis=0) if len(both) else np.zeros((0, 2), np.int64)
-    copies, sketches, ids = _load_sketches(dataset, np.unique(both))
-    found = stages.cluster_pairs(
-        ((ids[a], ids[b]) for a, b in both.tolist()), copies, sketches, options.dedup
+    refs = np.unique(both)
+    texts = _candidate_texts(dataset, refs)
+    index = np.searchsorted(refs, both)
+    signed = stages.sign_candidates(texts, options.dedup) if texts else None
+    found = (
+        stages.cluster_pairs(texts, signed, index, options.dedup)
+        if signed is not None
+        else stages.Clusters()
     )
     _write_clusters(dataset, found)
     stats = {
@@ -339,35 +347,17 @@ def clusters_task(dataset: Dataset, options: Options) -> dict[str, Any]:
     return _finish(dataset, "clusters", "all", stats)
 
 
-def _load_sketches(
-    dataset: Dataset, refs: np.ndarray
-) -> tuple[dict[str, Copy], dict[str, stages.Sketch], dict[int, str]]:
-    copies: dict[str, Copy] = {}
-    sketches: dict[str, stages.Sketch] = {}
-    ids: dict[int, str] = {}
+def _candidate_texts(dataset: Dataset, refs: np.ndarray) -> list[stages.Text]:
+    """The dedup texts of the given article refs (shard << 32 | row), in ref order."""
+    texts: list[stages.Text] = []
     shards = refs >> 32
     for shard in np.unique(shards).tolist():
         rows = (refs[shards == shard] & 0xFFFFFFFF).tolist()
-        path = dataset.path("signatures", shard_name(shard) + ".parquet")
-        for r in dataset.read_table(path, filters=pc.field("row").isin(rows)).to_pylist():
-            ref = (shard << 32) | r["row"]
-            ids[ref] = r["article"]
-            copies[r["article"]] = Copy(
-                r["article"],
-                ref,
-                r["partial"],
-                r["has_title"],
-                r["has_authors"],
-                r["paragraphs"],
-                r["copy_words"],
-            )
-            sketches[r["article"]] = stages.Sketch(
-                np.array(r["minhash"], dtype=np.uint32),
-                r["exact"],
-                r["words"],
-                np.array(r["shingles"], dtype=np.uint64),
-            )
-    return copies, sketches, ids
+        path = dataset.path("articles", shard_name(shard) + ".parquet")
+        data = dataset.read_table(path).take(rows).to_pylist()
+        for row, values in zip(rows, data, strict=True):
+            texts.append(stages.dedup_text(rec.row_article_texts(values), (shard << 32) | row))
+    return texts
 
 
 def _write_clusters(dataset: Dataset, found: stages.Clusters) -> None:

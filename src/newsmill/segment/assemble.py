@@ -21,13 +21,12 @@ OPENERS = frozenset({"title", "dek", "image_alt"})
 CLOSERS = frozenset({"bio", "caption", "marker"})
 #: This many chrome lines in a row between two body runs separate two articles.
 CHROME_BREAK = 2
-#: Topic cohesion across a bare title: paragraphs compared on each side, word length that
-#: counts as a content word (a language-independent stand-in for stop-word lists), and the
-#: overlap above which the title is a subheading of the same article.
+#: Topic cohesion across one chrome line between two body runs: paragraphs compared on
+#: each side, word length that counts as a content word (a language-independent stand-in
+#: for stop-word lists), and the overlap below which the runs are two articles.
 COHESION_SPAN = 3
 CONTENT_WORD_CHARS = 5
-SUBHEADING_COHESION = 0.02
-DEK_SUBHEADING_COHESION = 0.0
+TOPIC_CHANGE = 0.02
 
 
 @dataclass(slots=True)
@@ -85,22 +84,16 @@ def group_lines(lines: Sequence[Line]) -> list[list[int]]:
 def _subheading(lines: Sequence[Line], i: int, current: _Group, chrome_run: int) -> bool:
     """A bare title right after body text heads a section of the same article.
 
-    A title after a break (closer, chrome) or with a header of its own (section, byline,
-    dateline) starts a new article. A title with what looks like a dek is ambiguous (the
-    dek may be a short first paragraph): it starts a new article only when the text after
-    it shares little vocabulary with the text before it.
+    A title after a break (a closer, chrome, a marker) or with a section, byline or
+    dateline of its own starts a new article; one directly under a paragraph, followed by
+    paragraphs, is a subheading (what looks like a standfirst under it is then just a
+    short paragraph).
     """
     if current.closed or not current.has_body or chrome_run:
         return False
     if i == 0 or lines[i - 1].role != "body":
         return False
-    after = _run_after(lines, i)
-    if not after:
-        return False
-    if lines[i + 1].role != "dek":
-        return True
-    before = [lines[k].text for k in current.members if lines[k].role == "body"][-COHESION_SPAN:]
-    return cohesion(before, after) >= DEK_SUBHEADING_COHESION
+    return bool(_run_after(lines, i))
 
 
 def _run_after(lines: Sequence[Line], i: int) -> list[str]:
@@ -170,7 +163,7 @@ def _credit_opens(lines: Sequence[Line], i: int, chrome_run: int) -> bool:
 def _topic_changes(lines: Sequence[Line], i: int, current: _Group) -> bool:
     before = [lines[k].text for k in current.members if lines[k].role == "body"][-COHESION_SPAN:]
     after = [lines[i].text, *_run_after(lines, i)][:COHESION_SPAN]
-    return cohesion(before, after) < SUBHEADING_COHESION
+    return cohesion(before, after) < TOPIC_CHANGE
 
 
 def _keep(lines: Sequence[Line], members: list[int]) -> bool:

@@ -1,6 +1,6 @@
 """How body-like each line of a page is, from its text and its neighbours.
 
-Two stacked logistic regressions, evaluated in pure Python from the weights in
+Stacked logistic regressions, evaluated with numpy from the weights in
 ``segment/vocab/body_model.json`` (trained by ``bench/train_body.py``):
 
 1. a line model over shallow features of the line, its neighbours and its place relative
@@ -13,19 +13,20 @@ Two stacked logistic regressions, evaluated in pure Python from the weights in
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
-from operator import mul
 from typing import Any
+
+import numpy as np
 
 from newsmill.errors import NewsmillError
 from newsmill.segment.features import (
     BASE_FEATURES,
     CONTEXT_FEATURES,
     LINE_FEATURES,
+    Matrix,
     context_features,
     line_features,
 )
@@ -43,11 +44,11 @@ class Stage:
     """One logistic regression: weights aligned with a feature-name list."""
 
     bias: float
-    weights: tuple[float, ...]
+    weights: Matrix
 
-    def probabilities(self, rows: Sequence[Sequence[float]]) -> list[float]:
-        bias, weights = self.bias, self.weights
-        return [_sigmoid(bias + sum(map(mul, row, weights))) for row in rows]
+    def probabilities(self, rows: Matrix) -> Matrix:
+        z = np.clip(rows @ self.weights + self.bias, -30.0, 30.0)
+        return 1.0 / (1.0 + np.exp(-z))
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,13 +56,6 @@ class BodyModel:
     line: Stage
     context: tuple[Stage, ...]
     trained_on: str = ""
-
-
-def _sigmoid(z: float) -> float:
-    if z >= 0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
 
 
 def _stage(spec: dict[str, Any], names: Sequence[str], label: str) -> Stage:
@@ -73,7 +67,7 @@ def _stage(spec: dict[str, Any], names: Sequence[str], label: str) -> Stage:
             f"body model {label} stage does not match the feature code "
             f"(missing {missing[:5]}, unknown {extra[:5]}); retrain with bench/train_body.py"
         )
-    return Stage(float(spec["bias"]), tuple(float(weights[name]) for name in names))
+    return Stage(float(spec["bias"]), np.array([float(weights[name]) for name in names]))
 
 
 def model_from_dict(data: dict[str, Any]) -> BodyModel:
@@ -107,7 +101,7 @@ def score_lines(texts: Sequence[str], model: BodyModel | None = None) -> list[fl
     model = model or load_model()
     rows = line_features(texts)
     probs = model.line.probabilities(rows)
-    short = [row[_SHORT] for row in rows]
+    short = rows[:, _SHORT]
     for stage in model.context:
         probs = stage.probabilities(context_features(probs, short))
-    return probs
+    return [float(p) for p in probs]

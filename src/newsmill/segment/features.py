@@ -8,7 +8,8 @@ Two feature sets, each a list of names so the model file maps weights by name:
 - `CONTEXT_FEATURES`: computed from the first-stage body probabilities of the page
   (neighbour and window means, runs), so the second stage smooths the first.
 
-Everything is pure Python and computed for a whole page at once.
+Text features are computed per line in Python; everything else is computed for the whole
+page at once with numpy arrays (one row per line).
 """
 
 from __future__ import annotations
@@ -19,10 +20,19 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Final
 
+import numpy as np
+from numpy.typing import NDArray
+
+Matrix = NDArray[np.float64]
+
 # Function words of the languages most common in news. Their share separates running prose
 # (high) from navigation, titles and credits (low). Capitalised forms are added below so no
 # per-word lower() call is needed.
-_STOP_WORDS_LOWER: Final = frozenset(
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_STOP_WORDS_LOWER: Final = _word_set(
     # English
     "a an the and or but of to in on at for with from by as is are was were be been being "
     "has have had do does did it its this that these those he she they we you i his her "
@@ -57,13 +67,12 @@ _STOP_WORDS_LOWER: Final = frozenset(
     "из от это о для при"
     " ve bir bu da de ile için gibi daha çok olan"
     " dan yang di ke dari ini itu dengan untuk tidak akan pada juga"
-    .split()
 )
 STOP_WORDS: Final = _STOP_WORDS_LOWER | frozenset(w.capitalize() for w in _STOP_WORDS_LOWER)
 
 # Words typical of navigation, sharing, consent and footer lines (several languages).
 # Matched on the lower-cased line's words; their share marks page furniture.
-CHROME_WORDS: Final = frozenset(
+CHROME_WORDS: Final = _word_set(
     "share shares tweet facebook twitter whatsapp linkedin pinterest reddit instagram "
     "youtube telegram email e-mail print subscribe subscription newsletter newsletters "
     "login log sign signup register account cookie cookies privacy policy terms "
@@ -74,8 +83,7 @@ CHROME_WORDS: Final = frozenset(
     "teilen anmelden abonnieren datenschutz impressum werbung kommentare startseite mehr "
     "partager connexion abonnez-vous confidentialité publicité accueil commentaires "
     "compartir suscríbete privacidad publicidad inicio comentarios iniciar "
-    "condividi accedi pubblicità commenti "
-    .split()
+    "condividi accedi pubblicità commenti"
 )
 
 # Characters that end a sentence, and closers that may follow them.
@@ -85,7 +93,7 @@ _CLOSERS: Final = "\"'”’»)]"
 _SEPARATORS: Final = frozenset("|•»›·/>–—-:+*►▶")
 # Characters that open list items and menu entries.
 _BULLETS: Final = frozenset("•·-–—*►▶▸◦■□●○→>+»›")
-_QUOTES: Final = frozenset("\"“”„«»")
+_QUOTE_RE: Final = re.compile('["“”„«»]')
 
 _DIGIT_RE: Final = re.compile(r"\d")
 _PUNCT_RE: Final = re.compile(r"[^\w\s]")
@@ -95,14 +103,22 @@ _DATE_RE: Final = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b",
     re.IGNORECASE,
 )
-# Reader-comment furniture: "Name says:", "2 days ago", "Reply", "Rating: 3 Votes".
-_COMMENT_META_RE: Final = re.compile(
-    r"\b(?:said|says|wrote|writes|sagt|schrieb|a écrit|dice|dijo|escribió|disse|scrive):?$|"
+# Reader-comment furniture: "Name says:", "2 days ago", "Reply", "Rating: 3 Votes". Split
+# into parts so each is only tried on the part of a line where it can match (speed).
+_COMMENT_SAID_RE: Final = re.compile(
+    r"\b(?:said|says|wrote|writes|sagt|schrieb|a écrit|dice|dijo|escribió|disse|scrive):?$",
+    re.IGNORECASE,
+)
+_COMMENT_START_RE: Final = re.compile(
+    r"(?:reply|replies|antworten|répondre|responder|rispondi|report|like|likes)\b", re.IGNORECASE
+)
+_COMMENT_NUMBER_RE: Final = re.compile(
     r"\b\d+\s+(?:seconds?|minutes?|mins?|hours?|days?|weeks?|months?|years?)\s+ago\b|"
-    r"^(?:reply|replies|antworten|répondre|responder|rispondi|report|like|likes)\b|"
     r"\b\d+\s+(?:votes?|likes?|points?)\b|\b\d{1,2}:\d{2}\s*(?:am|pm)\b",
     re.IGNORECASE,
 )
+_SAID_TAIL: Final = 16  # characters at the end of a line where "says:" is looked for
+_START_HEAD: Final = 12
 # Headers that open a reader-comment section, in several languages.
 _COMMENTS_HEADER_RE: Final = re.compile(
     r"^[\[(]?\s*\d*\s*(?:comments?|responses?|replies|reactions?|kommentare?|"
@@ -223,6 +239,21 @@ def terminal(text: str) -> bool:
     return bool(end) and end[-1] in _SENTENCE_END and not end.endswith("...")
 
 
+def comment_meta(text: str, has_digits: bool) -> bool:
+    """Reader-comment furniture: "Name says:", "2 days ago", "Reply", "Rating: 3 Votes"."""
+    return (
+        _COMMENT_SAID_RE.search(text[-_SAID_TAIL:]) is not None
+        or _COMMENT_START_RE.match(text[:_START_HEAD]) is not None
+        or (has_digits and _COMMENT_NUMBER_RE.search(text) is not None)
+    )
+
+
+def link_like(text: str, lowered: str) -> bool:
+    if "@" not in text and "www" not in lowered and "http" not in lowered and ".com" not in lowered:
+        return False
+    return _LINK_RE.search(text) is not None
+
+
 def base_features(text: str, repeated: bool) -> list[float]:
     """The per-line features, in `BASE_FEATURES` order."""
     words = text.split()
@@ -230,11 +261,12 @@ def base_features(text: str, repeated: bool) -> list[float]:
     n = max(len(words), 1)
     n_chars = len(text)
     first = text[0]
-    lowered = text.lower().split()
-    caps = sum(1 for w in words if w[0].isupper())
-    all_caps = sum(1 for w in words if len(w) > 1 and w.isupper())
+    all_caps = sum(map(str.isupper, words))
+    caps = sum(map(str.istitle, words)) + all_caps
     stops = sum(map(STOP_WORDS.__contains__, words))
-    chrome = sum(map(CHROME_WORDS.__contains__, lowered))
+    lowered = text.lower()
+    chrome = sum(map(CHROME_WORDS.__contains__, lowered.split()))
+    digits = len(_DIGIT_RE.findall(text))
     separators = sum(map(_SEPARATORS.__contains__, words))
     is_terminal = terminal(text)
     long_line = n_words >= LONG_WORDS
@@ -253,7 +285,7 @@ def base_features(text: str, repeated: bool) -> list[float]:
         caps / n,
         all_caps / n,
         stops / n,
-        len(_DIGIT_RE.findall(text)) / n_chars,
+        digits / n_chars,
         len(_PUNCT_RE.findall(text)) / n_chars,
         min(separators, 5) / 5.0,
         float(bullet),
@@ -261,91 +293,108 @@ def base_features(text: str, repeated: bool) -> list[float]:
         chrome / n,
         float(chrome > 0),
         float(repeated),
-        float(_DATE_RE.search(text) is not None),
-        float(_LINK_RE.search(text) is not None),
+        float(digits > 0 and _DATE_RE.search(text) is not None),
+        float(link_like(text, lowered)),
         min(n_chars / n, 20.0) / 10.0,
-        float(any(ch in _QUOTES for ch in text)),
+        float(_QUOTE_RE.search(text) is not None),
         float(first.islower()),
         float(long_line and is_terminal),
-        float(_COMMENT_META_RE.search(text) is not None),
+        float(comment_meta(text, digits > 0)),
         float(n_words <= 12 and _COMMENTS_HEADER_RE.search(text) is not None),
     ]
 
 
-_BASE_INDEX: Final = {name: i for i, name in enumerate(BASE_FEATURES)}
+_COL: Final = {name: i for i, name in enumerate(BASE_FEATURES)}
+_NEIGHBOUR_COLS: Final = [_COL[name] for name in _NEIGHBOUR_BASE]
+_WINDOW_COLS: Final = [_COL[name] for name in _WINDOW_BASE]
 
 
-def _after_first(flags: Sequence[float]) -> list[float]:
-    """1.0 for every line after the first flagged one."""
-    out, seen = [], 0.0
-    for flag in flags:
-        out.append(seen)
-        if flag:
-            seen = 1.0
-    return out
-
-
-def _window_means(values: Sequence[float], half: int) -> list[float]:
-    """Mean of values[i-half : i+half+1], clipped at the page edges."""
-    prefix = [0.0]
-    for value in values:
-        prefix.append(prefix[-1] + value)
+def shift(values: Matrix, offset: int) -> Matrix:
+    """out[i] = values[i + offset], zero beyond the page edges."""
+    out = np.zeros_like(values)
     n = len(values)
-    out = []
-    for i in range(n):
-        lo, hi = max(0, i - half), min(n, i + half + 1)
-        out.append((prefix[hi] - prefix[lo]) / (hi - lo))
+    if offset > 0:
+        out[: n - offset] = values[offset:]
+    elif offset < 0:
+        out[-offset:] = values[: n + offset]
+    else:
+        out[:] = values
     return out
 
 
-def densest_run(gains: Sequence[float]) -> tuple[int, int]:
-    """The contiguous range [start, end] with the largest sum of gains (Kadane)."""
-    best, best_start, best_end = -math.inf, 0, -1
-    total, start = 0.0, 0
-    for i, gain in enumerate(gains):
-        if total <= 0:
-            total, start = gain, i
-        else:
-            total += gain
-        if total > best:
-            best, best_start, best_end = total, start, i
-    return best_start, best_end
+def window_means(values: Matrix, half: int) -> Matrix:
+    """Mean of values[i-half : i+half+1] (rows), clipped at the page edges."""
+    n = len(values)
+    prefix = np.concatenate([np.zeros((1, *values.shape[1:])), np.cumsum(values, axis=0)])
+    index = np.arange(n)
+    lo = np.maximum(index - half, 0)
+    hi = np.minimum(index + half + 1, n)
+    counts = (hi - lo).astype(float)
+    if values.ndim > 1:
+        counts = counts[:, None]
+    return (prefix[hi] - prefix[lo]) / counts
 
 
-def _run_features(n_words: Sequence[float], n: int) -> list[list[float]]:
+def side_means(values: Matrix, width: int) -> tuple[Matrix, Matrix]:
+    """Mean of the `width` values before and after each position (0.5 where none)."""
+    n = len(values)
+    prefix = np.concatenate([[0.0], np.cumsum(values)])
+    index = np.arange(n)
+    lo = np.maximum(index - width, 0)
+    hi = np.minimum(index + 1 + width, n)
+    before_n = index - lo
+    after_n = hi - index - 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        behind = np.where(before_n > 0, (prefix[index] - prefix[lo]) / before_n, 0.5)
+        ahead = np.where(after_n > 0, (prefix[hi] - prefix[index + 1]) / after_n, 0.5)
+    return behind, ahead
+
+
+def densest_run(gains: Matrix) -> tuple[int, int]:
+    """The contiguous range [start, end] with the largest sum of gains."""
+    prefix = np.concatenate([[0.0], np.cumsum(gains)])
+    lowest = np.minimum.accumulate(prefix[:-1])
+    end = int(np.argmax(prefix[1:] - lowest))
+    start = int(np.argmin(prefix[: end + 1]))
+    return start, end
+
+
+def run_distance(n: int, run: tuple[int, int]) -> Matrix:
+    """Lines between each line and the run (0 inside it)."""
+    index = np.arange(n)
+    start, end = run
+    return np.maximum(start - index, 0) + np.maximum(index - end, 0).astype(float)
+
+
+def _run_features(n_words: Matrix) -> Matrix:
     """Where each line sits relative to the densest run of long lines."""
-    gains = [min(w, 5.0 * RUN_NEUTRAL_WORDS) / RUN_NEUTRAL_WORDS - 1.0 for w in n_words]
+    n = len(n_words)
+    gains = np.minimum(n_words, 5.0 * RUN_NEUTRAL_WORDS) / RUN_NEUTRAL_WORDS - 1.0
     start, end = densest_run(gains)
-    total = sum(n_words) or 1.0
-    run_words = sum(n_words[start : end + 1])
-    longest = max(n_words) or 1.0
-    rows = []
-    before = 0.0
-    for i, words in enumerate(n_words):
-        distance = start - i if i < start else (i - end if i > end else 0)
-        rows.append(
-            [
-                i / max(n - 1, 1),
-                float(i == 0),
-                float(i == n - 1),
-                before / total,
-                float(distance == 0),
-                float(i < start),
-                float(i > end),
-                math.log1p(distance),
-                run_words / total,
-                words / longest,
-            ]
-        )
-        before += words
-    return rows
+    distance = run_distance(n, (start, end))
+    total = n_words.sum() or 1.0
+    index = np.arange(n)
+    before = np.concatenate([[0.0], np.cumsum(n_words)[:-1]])
+    return np.column_stack(
+        [
+            index / max(n - 1, 1),
+            index == 0,
+            index == n - 1,
+            before / total,
+            distance == 0,
+            index < start,
+            index > end,
+            np.log1p(distance),
+            np.full(n, n_words[start : end + 1].sum() / total),
+            n_words / (n_words.max() or 1.0),
+        ]
+    )
 
 
 def blocks(n_words: Sequence[float]) -> list[int]:
     """Block number of each line: runs of prose lines, broken by BLOCK_GAP short lines in a
     row. Lines in such a gap get -1."""
-    n = len(n_words)
-    ids = [-1] * n
+    ids = [-1] * len(n_words)
     block, gap, last_prose = -1, BLOCK_GAP, -1
     for i, words in enumerate(n_words):
         if words < BLOCK_MIN_WORDS:
@@ -361,147 +410,111 @@ def blocks(n_words: Sequence[float]) -> list[int]:
     return ids
 
 
-def _block_features(n_words: Sequence[float], columns: dict[str, list[float]]) -> list[list[float]]:
+_BLOCK_MEANS: Final = [_COL[name] for name in ("terminal", "stop_ratio", "date_like", "short")]
+
+
+def _block_features(n_words: Matrix, base: Matrix) -> Matrix:
     """How large the line's block is, compared with the page's largest block, and what the
     block looks like (sentence ends, stop words, dates, short lines)."""
-    ids = blocks(n_words)
-    count = max(ids) + 1
+    n = len(n_words)
+    ids = np.array(blocks(n_words.tolist()))
+    count = int(ids.max()) + 1
     if count == 0:
-        return [[0.0] * 10 for _ in n_words]
-    sums = [[0.0] * 6 for _ in range(count)]
-    for i, b in enumerate(ids):
-        if b >= 0:
-            acc = sums[b]
-            acc[0] += n_words[i]
-            acc[1] += 1
-            acc[2] += columns["terminal"][i]
-            acc[3] += columns["stop_ratio"][i]
-            acc[4] += columns["date_like"][i]
-            acc[5] += columns["short"][i]
-    largest = max(range(count), key=lambda b: sums[b][0])
-    top = sums[largest][0] or 1.0
-    rows = []
-    for b in ids:
-        if b < 0:
-            rows.append([0.0] * 10)
-            continue
-        words, lines, term, stops, dates, short = sums[b]
-        rows.append(
-            [
-                math.log1p(words),
-                words / top,
-                float(b == largest),
-                float(b < largest),
-                float(b > largest),
-                math.log1p(abs(b - largest)),
-                term / lines,
-                stops / lines,
-                dates / lines,
-                short / lines,
-            ]
-        )
+        return np.zeros((n, 10))
+    member = ids >= 0
+    safe = np.where(member, ids, 0)
+    words = np.bincount(safe, weights=n_words * member, minlength=count)
+    lines = np.bincount(safe, weights=member.astype(float), minlength=count)
+    largest = int(np.argmax(words))
+    means = [
+        np.bincount(safe, weights=base[:, col] * member, minlength=count) / np.maximum(lines, 1)
+        for col in _BLOCK_MEANS
+    ]
+    rows = np.column_stack(
+        [
+            np.log1p(words[safe]),
+            words[safe] / (words[largest] or 1.0),
+            safe == largest,
+            safe < largest,
+            safe > largest,
+            np.log1p(np.abs(safe - largest)),
+            *(mean[safe] for mean in means),
+        ]
+    )
+    rows[~member] = 0.0
     return rows
 
 
-def line_features(texts: Sequence[str]) -> list[list[float]]:
+def line_features(texts: Sequence[str]) -> Matrix:
     """One row per line, in `LINE_FEATURES` order. `texts` are the page's non-empty lines."""
     n = len(texts)
     if n == 0:
-        return []
+        return np.zeros((0, len(LINE_FEATURES)))
     counts = Counter(texts)
-    base = [base_features(text, counts[text] > 1) for text in texts]
-    columns = {name: [row[i] for row in base] for name, i in _BASE_INDEX.items()}
-    n_words = [math.expm1(v) for v in columns["log_words"]]
-    neighbour_cols = [columns[name] for name in _NEIGHBOUR_BASE]
-    windows = [_window_means(columns[name], w) for w in _WINDOWS for name in _WINDOW_BASE]
-    run_start = densest_run([min(w, 40.0) / RUN_NEUTRAL_WORDS - 1.0 for w in n_words])[0]
-    headers = [flag if i > run_start else 0.0 for i, flag in enumerate(columns["comments_header"])]
-    after_header = _after_first(headers)
-    runs = _run_features(n_words, n)
-    block_rows = _block_features(n_words, columns)
-    rows = []
-    for i in range(n):
-        row = list(base[i])
-        for offset in _NEIGHBOUR_OFFSETS:
-            j = i + offset
-            if 0 <= j < n:
-                row.extend(col[j] for col in neighbour_cols)
-            else:
-                row.extend(0.0 for _ in neighbour_cols)
-        row.extend(window[i] for window in windows)
-        row.append(after_header[i])
-        row.extend(runs[i])
-        row.extend(block_rows[i])
-        rows.append(row)
-    return rows
+    base = np.array([base_features(text, counts[text] > 1) for text in texts])
+    n_words = np.expm1(base[:, _COL["log_words"]])
+    neighbours = base[:, _NEIGHBOUR_COLS]
+    windowed = base[:, _WINDOW_COLS]
+    runs = _run_features(n_words)
+    run_start = densest_run(np.minimum(n_words, 40.0) / RUN_NEUTRAL_WORDS - 1.0)[0]
+    headers = base[:, _COL["comments_header"]] * (np.arange(n) > run_start)
+    after_header = (np.cumsum(headers) - headers) > 0
+    return np.column_stack(
+        [
+            base,
+            *(shift(neighbours, offset) for offset in _NEIGHBOUR_OFFSETS),
+            *(window_means(windowed, w) for w in _WINDOWS),
+            after_header,
+            runs,
+            _block_features(n_words, base),
+        ]
+    )
 
 
-def _side_means(values: Sequence[float], width: int) -> tuple[list[float], list[float]]:
-    """Mean of the `width` values before and after each position (0.5 where none)."""
-    n = len(values)
-    prefix = [0.0]
-    for value in values:
-        prefix.append(prefix[-1] + value)
-    behind, ahead = [], []
-    for i in range(n):
-        lo, hi = max(0, i - width), min(n, i + 1 + width)
-        behind.append((prefix[i] - prefix[lo]) / (i - lo) if i > lo else 0.5)
-        ahead.append((prefix[hi] - prefix[i + 1]) / (hi - i - 1) if hi > i + 1 else 0.5)
-    return behind, ahead
+def logit(p: Matrix) -> Matrix:
+    clipped = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(clipped / (1 - clipped))
 
 
-def logit(p: float) -> float:
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return math.log(p / (1 - p))
-
-
-def context_features(probs: Sequence[float], short: Sequence[float]) -> list[list[float]]:
-    """One row per line, in `CONTEXT_FEATURES` order, from first-stage probabilities."""
-    n = len(probs)
-    if n == 0:
-        return []
-    windows = [_window_means(probs, w) for w in (2, 4, 8)]
-    behind4, ahead4 = _side_means(probs, 4)
-    behind12, ahead12 = _side_means(probs, 12)
-    run = densest_run([p - 0.5 for p in probs])
-    wide = densest_run([p - WIDE_RUN_PROBABILITY for p in probs])
-    page_mean = sum(probs) / n
-    rows = []
-    for i, p in enumerate(probs):
-        distance = _distance(i, run)
-        wide_distance = _distance(i, wide)
-        z = logit(p)
-        rows.append(
-            [
-                z,
-                probs[i - 1] if i > 0 else 0.0,
-                probs[i + 1] if i + 1 < n else 0.0,
-                *(window[i] for window in windows),
-                behind4[i],
-                ahead4[i],
-                behind12[i],
-                ahead12[i],
-                *_sandwich(probs, i, 3),
-                *_sandwich(probs, i, 8),
-                float(distance == 0),
-                math.log1p(distance),
-                float(wide_distance == 0),
-                math.log1p(wide_distance),
-                page_mean,
-                z * short[i],
-            ]
-        )
-    return rows
-
-
-def _distance(i: int, run: tuple[int, int]) -> int:
-    start, end = run
-    return start - i if i < start else (i - end if i > end else 0)
-
-
-def _sandwich(probs: Sequence[float], i: int, width: int) -> tuple[float, float, float]:
+def _sandwich(probs: Matrix, width: int) -> list[Matrix]:
     """Highest probability within `width` lines before and after, and the lower of the two:
     a short line between two body lines is probably body too."""
-    behind = max(probs[max(0, i - width) : i], default=0.0)
-    ahead = max(probs[i + 1 : i + 1 + width], default=0.0)
-    return behind, ahead, min(behind, ahead)
+    n = len(probs)
+    padded = np.concatenate([np.zeros(width), probs, np.zeros(width)])
+    view = np.lib.stride_tricks.sliding_window_view(padded, width)
+    behind = view[:n].max(axis=1)
+    ahead = view[width + 1 : width + 1 + n].max(axis=1)
+    return [behind, ahead, np.minimum(behind, ahead)]
+
+
+def context_features(probs: Matrix, short: Matrix) -> Matrix:
+    """One row per line, in `CONTEXT_FEATURES` order, from the previous stage's
+    probabilities."""
+    n = len(probs)
+    if n == 0:
+        return np.zeros((0, len(CONTEXT_FEATURES)))
+    z = logit(probs)
+    behind4, ahead4 = side_means(probs, 4)
+    behind12, ahead12 = side_means(probs, 12)
+    distance = run_distance(n, densest_run(probs - 0.5))
+    wide_distance = run_distance(n, densest_run(probs - WIDE_RUN_PROBABILITY))
+    return np.column_stack(
+        [
+            z,
+            shift(probs, -1),
+            shift(probs, 1),
+            *(window_means(probs, w) for w in (2, 4, 8)),
+            behind4,
+            ahead4,
+            behind12,
+            ahead12,
+            *_sandwich(probs, 3),
+            *_sandwich(probs, 8),
+            distance == 0,
+            np.log1p(distance),
+            wide_distance == 0,
+            np.log1p(wide_distance),
+            np.full(n, probs.mean()),
+            z * short,
+        ]
+    )

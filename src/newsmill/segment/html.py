@@ -13,6 +13,9 @@ from collections.abc import Sequence
 from newsmill.model import Article, HtmlMeta, Line
 from newsmill.segment.scoring import IN_MAIN_TEXT
 
+#: Roles the text rules may give a main-text line that the extractor counts as text.
+MAIN_TEXT_ROLES = frozenset({"title", "dek"})
+
 
 def main_article_groups(
     lines: Sequence[Line], groups: list[list[int]], scores: Sequence[float]
@@ -29,7 +32,21 @@ def main_article_groups(
     first = holding[0]
     joined = sorted({i for k in range(first, holding[-1] + 1) for i in groups[k]})
     groups[first : holding[-1] + 1] = [joined]
+    _follow_main_text(lines, joined, scores)
     return first
+
+
+def _follow_main_text(lines: Sequence[Line], members: list[int], scores: Sequence[float]) -> None:
+    """Inside the main article the extractor decides what is text: its lines that the
+    text rules took for a title or dek are subheadings and standfirsts (the page title
+    is seldom part of the main text), and body-like lines it left out are page furniture."""
+    for i in members:
+        line = lines[i]
+        if scores[i] >= IN_MAIN_TEXT and line.role in MAIN_TEXT_ROLES:
+            line.role, line.reason = "body", f"{line.role}->body: in main text"
+        elif scores[i] < IN_MAIN_TEXT and line.role == "body":
+            line.role, line.reason = "chrome", "body->chrome: not in main text"
+    members[:] = [i for i in members if lines[i].role != "chrome"]
 
 
 def apply_html_meta(meta: HtmlMeta, article: Article) -> None:

@@ -54,10 +54,16 @@ def word_count(text: str) -> int:
 
     Cached: the rules ask for the same lines' lengths many times over.
     """
-    return len(_WORDISH.findall(text))
+    words = len(_WORDISH.findall(text))
+    ideographs = len(_IDEOGRAPHS.findall(text))
+    return words + ideographs // IDEOGRAPHS_PER_WORD if ideographs else words
 
 
 _WORDISH = re.compile(r"[^\s\w]*[^\W_][^\s]*")
+#: Chinese, Japanese and Korean text has no spaces between words: count about one word
+#: per two characters, so length rules work there too.
+_IDEOGRAPHS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+IDEOGRAPHS_PER_WORD = 2
 MARKER_MAX_WORDS = 8
 BYLINE_MAX_WORDS = 20
 DATELINE_MAX_WORDS = 12

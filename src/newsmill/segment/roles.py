@@ -14,19 +14,25 @@ from newsmill.model import Line
 from newsmill.segment import patterns as pat
 
 #: Cues a header may hold between a title and the body it introduces. (Image alt text
-#: starts a new block, so it never sits between a title and its body.)
-HEADER_CUES = frozenset({"credit", "caption", "byline", "dateline", "section"})
+#: starts a new block, so it never sits between a title and its body.) A "label" is a
+#: section-like line repeated across the site: a section in a header, chrome elsewhere.
+HEADER_CUES = frozenset({"credit", "caption", "byline", "dateline", "section", "label"})
+SECTION_CUES = frozenset({"section", "label"})
 #: How far after a title the body must start for the title to count.
 TITLE_REACH = 6
 DEK_MAX_WORDS = 60
+DEK_UNPUNCTUATED_WORDS = 12
 TITLE_MAX_WORDS = 30
 CAPTION_MAX_WORDS = 80
 #: A body-like line this short, not ending in a full stop and not right after body text,
 #: may still be a headline ("Why didn't he?").
 BODY_TITLE_MAX_WORDS = 20
 ALT_MAX_WORDS = 20
+SECTION_TITLE_MIN_WORDS = 3
 #: A line ending a sentence between two body paragraphs is body from this many words on.
 SANDWICH_MIN_WORDS = 3
+#: At most this many heading-like lines in a row inside a run of paragraphs are body.
+MAX_HEADING_RUN = 2
 #: Chrome phrases of one word ("Home", "Latest") only count on lines this short.
 SHORT_CHROME_WORDS = 4
 OPENING_QUOTES = "\"'“‘„«‹(["
@@ -61,7 +67,7 @@ def _cue(text: str, body_score: float, repeated: bool, threshold: float) -> str:
         return "chrome"
     if repeated:
         # site chrome, unless it is a label that sits in an article's header
-        return "section" if pat.is_section_like(text) else "chrome"
+        return "label" if pat.is_section_like(text) else "chrome"
     if n_words == 1 and pat.IMAGE_SLUG.match(text):
         return "image_alt"
     if body_score >= threshold:
@@ -135,8 +141,10 @@ def _titles(lines: Sequence[Line], cues: list[str], roles: list[str | None]) -> 
 
 
 def _title_candidate(lines: Sequence[Line], cues: list[str], i: int) -> bool:
-    if cues[i] in {"title", "section"}:
+    if cues[i] == "title":
         return True
+    if cues[i] == "section":  # a label-like line heads an article only if it is not a bare label
+        return pat.word_count(lines[i].text) >= SECTION_TITLE_MIN_WORDS
     if cues[i] != "body" or (i > 0 and cues[i - 1] == "body"):
         return False
     text = lines[i].text
@@ -181,21 +189,23 @@ def _next_body(cues: list[str], j: int) -> int | None:
 
 
 def _dek_like(line: Line, title: Line) -> bool:
-    """A standfirst: a sentence, or at least a line longer than the title above it."""
+    """A standfirst: a sentence, or a line much longer than the title above it."""
     n_words = pat.word_count(line.text)
     if not 4 <= n_words <= DEK_MAX_WORDS:
         return False
-    return pat.ends_sentence(line.text) or n_words > pat.word_count(title.text)
+    if pat.ends_sentence(line.text):
+        return True
+    return n_words >= DEK_UNPUNCTUATED_WORDS and n_words > pat.word_count(title.text)
 
 
 def _header(
     lines: Sequence[Line], cues: list[str], roles: list[str | None], title: int, body: int
 ) -> None:
     """Roles between a title and its body: dek, section, byline, dateline, credits."""
-    if title > 0 and cues[title - 1] == "section" and roles[title - 1] is None:
+    if _kicker_above(cues, roles, title):
         roles[title - 1] = "section"
     for j in range(title + 1, body):
-        if cues[j] == "section":
+        if cues[j] in SECTION_CUES:
             roles[j] = "section"
         elif (
             j == title + 1
@@ -205,6 +215,14 @@ def _header(
             roles[j] = "dek"
         elif cues[j] in HEADER_CUES:
             roles[j] = cues[j]
+
+
+def _kicker_above(cues: list[str], roles: list[str | None], title: int) -> bool:
+    """A label right above a title, and not the last of a row of navigation labels."""
+    k = title - 1
+    if k < 0 or cues[k] not in SECTION_CUES or roles[k] is not None:
+        return False
+    return k == 0 or cues[k - 1] not in {"chrome", "label", "section", "short", "title"}
 
 
 def _bodies(lines: Sequence[Line], cues: list[str], roles: list[str | None]) -> None:
@@ -217,19 +235,42 @@ def _bodies(lines: Sequence[Line], cues: list[str], roles: list[str | None]) -> 
 
 
 def _sandwiched(lines: Sequence[Line], cues: list[str], i: int) -> bool:
-    if i == 0 or i + 1 >= len(cues) or cues[i - 1] != "body" or cues[i + 1] != "body":
+    """Short lines inside a run of paragraphs: a short sentence, or up to two heading-like
+    lines (subheadings, interview questions) under a paragraph and over the next one."""
+    if i == 0 or i + 1 >= len(cues) or cues[i - 1] not in {"body", "title", "short"}:
         return False
-    text = lines[i].text
-    return pat.word_count(text) >= SANDWICH_MIN_WORDS and (
-        pat.ends_sentence(text) or text.endswith((":", ","))
-    )
+    if cues[i + 1] == "body" and cues[i - 1] == "body":
+        text = lines[i].text
+        return pat.word_count(text) >= SANDWICH_MIN_WORDS and (
+            pat.ends_sentence(text) or text.endswith((":", ","))
+        )
+    return _heading_in_run(cues, i)
+
+
+def _heading_in_run(cues: list[str], i: int) -> bool:
+    """Heading-like lines between paragraphs: body before the run, body after it."""
+    start = i
+    while start > 0 and cues[start - 1] in {"title", "short"}:
+        start -= 1
+    end = i
+    while end + 1 < len(cues) and cues[end + 1] in {"title", "short"}:
+        end += 1
+    run = end - start + 1
+    before = start > 0 and cues[start - 1] == "body"
+    after = end + 1 < len(cues) and cues[end + 1] == "body"
+    return before and after and run <= MAX_HEADING_RUN
 
 
 def _trailing_sections(cues: list[str], roles: list[str | None]) -> None:
     """A label right after an article's closing caption or bio may repeat its section;
     assembly keeps it with that article or the next one, or makes it chrome."""
     for i, cue in enumerate(cues):
-        if cue == "section" and roles[i] is None and i > 0 and roles[i - 1] in {"caption", "bio"}:
+        if (
+            cue in SECTION_CUES
+            and roles[i] is None
+            and i > 0
+            and roles[i - 1] in {"caption", "bio"}
+        ):
             roles[i] = "section"
 
 

@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import StreamingResponse
 
 from newsmill.web import queries, schemas, views
-from newsmill.web.app import Db
+from newsmill.web.app import Db, cluster_map
 from newsmill.web.params import MAX_TEXT, FiltersDep, PagingDep, Text
 from newsmill.web.queries import ClusterHit, HitPage
 from newsmill.web.render import snippet_html, snippet_plain
@@ -65,20 +65,23 @@ def _hit_page(
 
 @router.get("/search", response_model=schemas.HitPage)
 def search(
+    request: Request,
     db: Db,
     q: Annotated[str, Query(min_length=1, max_length=MAX_TEXT, description="FTS5 query")],
     filters: FiltersDep,
     page: PagingDep,
 ) -> dict[str, Any]:
     """Full-text search; one row per cluster of copies, best match first."""
-    found = queries.search_clusters(db, q, filters, page.limit, page.offset)
+    clusters = cluster_map(request, db)
+    found = queries.search_clusters(db, q, filters, page.limit, page.offset, clusters)
     return _hit_page(found, q, filters, page.limit, page.offset)
 
 
 @router.get("/articles", response_model=schemas.HitPage)
-def articles(db: Db, filters: FiltersDep, page: PagingDep) -> dict[str, Any]:
-    """Articles matching the filters, newest page first; one row per cluster of copies."""
-    found = queries.browse_clusters(db, filters, page.limit, page.offset)
+def articles(request: Request, db: Db, filters: FiltersDep, page: PagingDep) -> dict[str, Any]:
+    """Articles matching the filters, newest first; one row per cluster of copies."""
+    clusters = cluster_map(request, db)
+    found = queries.browse_clusters(db, filters, page.limit, page.offset, clusters)
     return _hit_page(found, None, filters, page.limit, page.offset)
 
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterator
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar, cast
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -23,7 +24,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsmill import __version__
 from newsmill.errors import QueryError, StoreError
+from newsmill.web import queries
 from newsmill.web.pool import ConnectionPool
+from newsmill.web.queries import ClusterMap
 from newsmill.web.views import NotFound
 
 log = logging.getLogger(__name__)
@@ -70,6 +73,27 @@ def get_db(request: Request) -> Iterator[sqlite3.Connection]:
 
 Db = Annotated[sqlite3.Connection, Depends(get_db)]
 
+#: Seconds a derived table (clusters of copies, the search form's sites and sections) is
+#: reused before it is read again: copies found by an ingest show up within this time.
+CACHE_TTL = 30.0
+
+T = TypeVar("T")
+
+
+def cached(request: Request, name: str, build: Callable[[], T]) -> T:
+    """`build()`, reused for CACHE_TTL seconds by every request to this app."""
+    store: dict[str, tuple[float, Any]] = request.app.state.cache
+    now = time.monotonic()
+    hit = store.get(name)
+    if hit is None or now - hit[0] > CACHE_TTL:
+        hit = (now, build())
+        store[name] = hit
+    return cast(T, hit[1])
+
+
+def cluster_map(request: Request, db: sqlite3.Connection) -> ClusterMap:
+    return cached(request, "clusters", lambda: queries.cluster_map(db))
+
 
 def create_app(db_path: str | Path, pool_size: int = 16) -> FastAPI:
     """The app serving the store at `db_path` (which must exist: it is opened read-only)."""
@@ -92,6 +116,7 @@ def create_app(db_path: str | Path, pool_size: int = 16) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.pool = pool
+    app.state.cache = {}
     _add_error_handlers(app)
 
     app.add_middleware(SecurityHeaders)

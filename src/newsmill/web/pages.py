@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import time
 from importlib import resources
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -16,7 +15,7 @@ from markupsafe import Markup
 from newsmill.errors import QueryError
 from newsmill.web import queries, views
 from newsmill.web.api import SpeakerType, csv_response
-from newsmill.web.app import Db
+from newsmill.web.app import Db, cached, cluster_map
 from newsmill.web.params import MAX_TEXT, FiltersDep, PagingDep, Text
 from newsmill.web.render import (
     figure_spans,
@@ -86,9 +85,13 @@ def search(
     error, status = None, 200
     try:
         if q and q.strip():
-            found = queries.search_clusters(db, q, filters, page.limit, page.offset)
+            found = queries.search_clusters(
+                db, q, filters, page.limit, page.offset, cluster_map(request, db)
+            )
         else:
-            found = queries.browse_clusters(db, filters, page.limit, page.offset)
+            found = queries.browse_clusters(
+                db, filters, page.limit, page.offset, cluster_map(request, db)
+            )
     except QueryError as e:
         found, error, status = queries.HitPage([], 0), str(e), 400
     return render(
@@ -105,19 +108,9 @@ def search(
     )
 
 
-#: Seconds the site and section lists of the search form are reused before re-reading.
-FACETS_TTL = 60.0
-
-
 def cached_facets(request: Request, db: sqlite3.Connection) -> queries.Facets:
     """Sites and sections for the search form; counting them on every search is wasted."""
-    state = request.app.state
-    cached: tuple[float, queries.Facets] | None = getattr(state, "facets", None)
-    now = time.monotonic()
-    if cached is None or now - cached[0] > FACETS_TTL:
-        cached = (now, queries.facets(db))
-        state.facets = cached
-    return cached[1]
+    return cached(request, "facets", lambda: queries.facets(db))
 
 
 @router.get("/article/{article_id}", response_class=HTMLResponse)

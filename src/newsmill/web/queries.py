@@ -123,62 +123,83 @@ def _article_row(row: sqlite3.Row, cluster: str, copies: int) -> ArticleRow:
     )
 
 
-def _cluster_sql(db: sqlite3.Connection, article_id: str) -> tuple[str, str]:
-    """(join, expression) giving the cluster id of `article_id`; itself when unclustered."""
-    if table_exists(db, "cluster_members"):
-        return (
-            f"LEFT JOIN cluster_members m ON m.article_id = {article_id}",
-            f"COALESCE(m.cluster_id, {article_id})",
-        )
-    return "", article_id
+@dataclass(slots=True)
+class ClusterMap:
+    """Articles that have copies: rowid -> (cluster id, is canonical), and cluster sizes.
+
+    Search and browse collapse copies with it in Python: looking clusters up row by row in
+    SQL costs far more on a big result. Articles missing from it stand alone.
+    """
+
+    members: dict[int, tuple[str, bool]]
+    sizes: dict[str, int]
+
+
+def cluster_map(db: sqlite3.Connection) -> ClusterMap:
+    if not table_exists(db, "clusters"):
+        return ClusterMap({}, {})
+    rows = db.execute(
+        """SELECT a.rowid, m.cluster_id, m.canonical, c.size FROM clusters c
+           JOIN cluster_members m ON m.cluster_id = c.id JOIN articles a ON a.id = m.article_id
+           WHERE c.size > 1"""
+    ).fetchall()
+    return ClusterMap(
+        members={r[0]: (r[1], bool(r[2])) for r in rows}, sizes={r[1]: r[3] for r in rows}
+    )
+
+
+@dataclass(slots=True)
+class _Pick:
+    rid: int
+    score: float
+    cluster: str | int  # cluster id, or the rowid of an article without copies
+    canonical: bool
+
+
+def _collapse(rows: list[tuple[int, float]], clusters: ClusterMap) -> list[_Pick]:
+    """One pick per cluster, in the order of its best row: its canonical copy if present."""
+    picks: dict[str | int, _Pick] = {}
+    for rid, score in rows:
+        cluster, canonical = clusters.members.get(rid) or (rid, True)
+        pick = picks.get(cluster)
+        if pick is None:
+            picks[cluster] = _Pick(rid, score, cluster, canonical)
+        elif canonical and not pick.canonical:
+            pick.rid, pick.canonical = rid, True
+    return list(picks.values())
 
 
 def search_clusters(
-    db: sqlite3.Connection, query: str, filters: Filters, limit: int, offset: int
+    db: sqlite3.Connection,
+    query: str,
+    filters: Filters,
+    limit: int,
+    offset: int,
+    clusters: ClusterMap | None = None,
 ) -> HitPage:
     """Full-text search, one row per cluster of copies: its canonical copy when that
     matches, else its best-ranked one; clusters ranked by their best copy."""
     if not query.strip():
         raise QueryError("empty search query")
+    clusters = clusters or cluster_map(db)
     where, params = _filter_clauses(db, filters)
-    join, cluster = _cluster_sql(db, "h.aid")
-    canonical = "COALESCE(m.canonical, 1)" if join else "1"
-    sql = f"""
-    WITH hits AS MATERIALIZED (
-        SELECT a.rowid AS rid, a.id AS aid, bm25(articles_fts, 5.0, 2.0, 1.0) AS score
-        FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
-        JOIN pages p ON p.id = a.page_id
-        WHERE articles_fts MATCH ? {"".join(" AND " + w for w in where)}
-    ), ranked AS (
-        SELECT h.rid, h.score, {cluster} AS cluster, {canonical} AS canon FROM hits h {join}
-    ), best AS (
-        SELECT rid, cluster, min(score) OVER (PARTITION BY cluster) AS score,
-               row_number() OVER (PARTITION BY cluster ORDER BY canon DESC, score) AS nth
-        FROM ranked
+    # Without filters the FTS index alone answers: no article row is read for ranking.
+    joins = (
+        "JOIN articles a ON a.rowid = articles_fts.rowid JOIN pages p ON p.id = a.page_id"
+        if where
+        else ""
     )
-    SELECT rid, score, cluster, count(*) OVER () AS total
-    FROM best WHERE nth = 1 ORDER BY score, rid LIMIT ? OFFSET ?"""
+    sql = f"""SELECT articles_fts.rowid, bm25(articles_fts, 5.0, 2.0, 1.0) AS score
+              FROM articles_fts {joins}
+              WHERE articles_fts MATCH ? {"".join(" AND " + w for w in where)}
+              ORDER BY score, articles_fts.rowid"""
     try:
-        rows = db.execute(sql, [query, *params, limit, offset]).fetchall()
-        snippets = _snippets(db, query, [r["rid"] for r in rows])
+        picks = _collapse(db.execute(sql, [query, *params]).fetchall(), clusters)
+        shown = picks[offset : offset + limit]
+        snippets = _snippets(db, query, [p.rid for p in shown])
     except sqlite3.OperationalError as e:
         raise _search_error(query, e) from e
-    total = rows[0]["total"] if rows else _count_clusters_matching(db, query, where, params)
-    return HitPage(_hits(db, rows, snippets), total)
-
-
-def _count_clusters_matching(
-    db: sqlite3.Connection, query: str, where: list[str], params: list[Any]
-) -> int:
-    """Total when the asked page is past the end (the window count then has no row)."""
-    join, cluster = _cluster_sql(db, "a.id")
-    sql = f"""SELECT count(DISTINCT {cluster}) FROM articles_fts
-              JOIN articles a ON a.rowid = articles_fts.rowid JOIN pages p ON p.id = a.page_id
-              {join} WHERE articles_fts MATCH ? {"".join(" AND " + w for w in where)}"""
-    try:
-        return int(db.execute(sql, [query, *params]).fetchone()[0])
-    except sqlite3.OperationalError as e:
-        raise _search_error(query, e) from e
+    return HitPage(_hits(db, shown, snippets, clusters), len(picks))
 
 
 #: Starts of SQLite error messages that the query text causes (not a broken store).
@@ -208,63 +229,54 @@ def _snippets(db: sqlite3.Connection, query: str, rowids: list[int]) -> dict[int
     return {row[0]: row[1] for row in db.execute(sql, [query, *rowids])}
 
 
-def browse_clusters(db: sqlite3.Connection, filters: Filters, limit: int, offset: int) -> HitPage:
-    """Articles matching the filters, newest page first, one row per cluster of copies."""
+def browse_clusters(
+    db: sqlite3.Connection,
+    filters: Filters,
+    limit: int,
+    offset: int,
+    clusters: ClusterMap | None = None,
+) -> HitPage:
+    """Articles matching the filters, newest first, one row per cluster of copies."""
+    clusters = clusters or cluster_map(db)
     where, params = _filter_clauses(db, filters)
-    join, cluster = _cluster_sql(db, "a.id")
-    canonical = "COALESCE(m.canonical, 1)" if join else "1"
-    sql = f"""
-    WITH best AS (
-        SELECT a.rowid AS rid, max({canonical} * 4294967296 + a.rowid) AS pick, 0.0 AS score,
-               {cluster} AS cluster
-        FROM articles a JOIN pages p ON p.id = a.page_id {join}
-        {"WHERE " + " AND ".join(where) if where else ""}
-        GROUP BY cluster
-    )
-    SELECT rid, score, cluster, count(*) OVER () AS total
-    FROM best ORDER BY rid DESC LIMIT ? OFFSET ?"""
-    rows = db.execute(sql, [*params, limit, offset]).fetchall()
-    total = rows[0]["total"] if rows else 0
-    return HitPage(_hits(db, rows, {}), total)
+    if where:
+        sql = f"""SELECT a.rowid FROM articles a JOIN pages p ON p.id = a.page_id
+                  WHERE {" AND ".join(where)}"""
+    else:
+        sql = "SELECT rowid FROM articles"  # answered from an index, no article row read
+    rids = sorted((r[0] for r in db.execute(sql, params)), reverse=True)
+    picks = _collapse([(rid, 0.0) for rid in rids], clusters)
+    return HitPage(_hits(db, picks[offset : offset + limit], {}, clusters), len(picks))
 
 
 def _hits(
-    db: sqlite3.Connection, rows: list[sqlite3.Row], snippets: dict[int, str]
+    db: sqlite3.Connection, picks: list[_Pick], snippets: dict[int, str], clusters: ClusterMap
 ) -> list[ClusterHit]:
-    if not rows:
+    if not picks:
         return []
-    rids = [r["rid"] for r in rows]
-    marks = ",".join("?" * len(rids))
+    marks = ",".join("?" * len(picks))
     found = {
         r["rid"]: r
         for r in db.execute(
             f"""SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN pages p ON p.id = a.page_id
                 WHERE a.rowid IN ({marks})""",
-            rids,
+            [p.rid for p in picks],
         )
     }
-    sizes = _cluster_sizes(db, [r["cluster"] for r in rows])
     hits = []
-    for row in rows:
-        article = found[row["rid"]]
-        copies = sizes.get(row["cluster"], 1)
+    for pick in picks:
+        article = found[pick.rid]
+        cluster = pick.cluster if isinstance(pick.cluster, str) else article["id"]
+        copies = clusters.sizes.get(cluster, 1)
         hits.append(
             ClusterHit(
-                article=_article_row(article, row["cluster"], copies),
+                article=_article_row(article, cluster, copies),
                 date=article["date"],
-                snippet=snippets.get(row["rid"], ""),
-                score=-float(row["score"]),
+                snippet=snippets.get(pick.rid, ""),
+                score=-float(pick.score),
             )
         )
     return hits
-
-
-def _cluster_sizes(db: sqlite3.Connection, clusters: list[str]) -> dict[str, int]:
-    if not clusters or not table_exists(db, "clusters"):
-        return {}
-    marks = ",".join("?" * len(clusters))
-    sql = f"SELECT id, size FROM clusters WHERE id IN ({marks})"
-    return {row[0]: int(row[1]) for row in db.execute(sql, clusters)}
 
 
 @dataclass(slots=True)
