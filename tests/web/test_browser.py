@@ -129,7 +129,7 @@ def test_script_in_article_text_is_inert(page: tuple[Page, list[str]], store: St
     tab, dialogs = page
     tab.goto("/search?q=NATO&site=xss")
     tab.locator(".hit-title").first.click()
-    expect(tab.locator(".dek")).to_contain_text("<script>alert(1)</script>")
+    expect(tab.locator(".body")).to_contain_text("<script>alert(1)</script>")
     expect(tab.locator(".body")).to_contain_text("<img src=x onerror=alert(1)>")
     expect(tab.locator(".body")).to_contain_text('<a href="javascript:alert(1)">this link</a>')
     assert tab.locator("script").count() == 0

@@ -9,6 +9,10 @@ import typer
 
 from newsmill.cli.app import DbOption, app, console, domain_errors, options_for
 
+#: Seconds an idle keep-alive connection stays open: longer than a slow answer under
+#: load, so a client reusing its connection does not race the server closing it.
+KEEP_ALIVE_S = 30
+
 #: Hosts that only this machine can reach; any other needs --public.
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
@@ -47,6 +51,10 @@ def serve_command(
         uvicorn.run(
             "newsmill.web.factory:app_from_env", factory=True, host=host, port=port,
             workers=workers, log_level="warning", env_file=None,
+            timeout_keep_alive=KEEP_ALIVE_S,
         )  # fmt: skip
     else:
-        uvicorn.run(application, host=host, port=port, log_level="warning")
+        uvicorn.run(
+            application, host=host, port=port, log_level="warning",
+            timeout_keep_alive=KEEP_ALIVE_S,
+        )  # fmt: skip

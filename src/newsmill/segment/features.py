@@ -25,13 +25,14 @@ from numpy.typing import NDArray
 
 Matrix = NDArray[np.float64]
 
-# Function words of the languages most common in news. Their share separates running prose
-# (high) from navigation, titles and credits (low). Capitalised forms are added below so no
-# per-word lower() call is needed.
+
 def _word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+# Function words of the languages most common in news. Their share separates running prose
+# (high) from navigation, titles and credits (low). Capitalised forms are added below so no
+# per-word lower() call is needed.
 _STOP_WORDS_LOWER: Final = _word_set(
     # English
     "a an the and or but of to in on at for with from by as is are was were be been being "

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from newsmill.model import Line, Page
 from newsmill.segment import patterns as pat
+from newsmill.segment.body import score_lines
 
 #: Without a learned model, a line is body-like from this many words when it ends a
 #: sentence, or from LONG_WORDS words in any case.
@@ -25,6 +26,10 @@ SHINGLE = 3
 MAIN_TEXT_SHARE = 0.5
 _TOKEN = re.compile(r"\w+")
 IN_MAIN_TEXT = 0.95
+#: Text-model probabilities above which a line is body whatever its length, and below
+#: which it is not body whatever its length.
+MODEL_SURE = 0.85
+MODEL_VETO = 0.3
 NOT_IN_MAIN_TEXT = 0.05
 
 
@@ -39,7 +44,21 @@ def body_scores(page: Page, lines: Sequence[Line]) -> list[float]:
     main = page.html.body if page.html is not None else None
     if main and pat.word_count(main) >= MAIN_TEXT_MIN_WORDS:
         return main_text_scores(main, lines)
-    return [heuristic_score(line.text) for line in lines]
+    texts = [line.text for line in lines]
+    model = score_lines(texts)
+    return [combine(heuristic_score(text), p) for text, p in zip(texts, model, strict=True)]
+
+
+def combine(heuristic: float, model: float) -> float:
+    """The text model can veto a long line (a cookie notice, a comment, a related-story
+    blurb) and vouch for a short one; otherwise length and punctuation decide, which keeps
+    the paragraphs of secondary articles on multi-article pages (the model, trained on
+    single-article pages, rates those low)."""
+    if model >= MODEL_SURE:
+        return model
+    if model < MODEL_VETO:
+        return model
+    return heuristic
 
 
 def main_text_scores(main: str, lines: Sequence[Line]) -> list[float]:

@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, TypeVar, cast
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -40,6 +41,9 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+
+#: Threads running request handlers (blocking SQLite reads) per server process.
+WORKER_THREADS = 4
 
 #: Status code -> error code of the one error shape {"error": {"code", "message"}}.
 ERROR_CODES = {400: "bad_query", 404: "not_found", 405: "method_not_allowed", 422: "invalid_params"}
@@ -103,6 +107,9 @@ def create_app(db_path: str | Path, pool_size: int = 16) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Few worker threads: requests are short and CPU-bound under one GIL, and many
+        # threads only queue on it (measured with bench/web_load.py).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
         yield
         pool.close()
 
