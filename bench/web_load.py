@@ -3,7 +3,8 @@
 Builds (or reuses) a store of the demo corpus plus N synthetic articles made from the
 demo pages' own paragraphs, sentences shuffled, ingested with `newsmill ingest
 --no-enrich`; starts `newsmill serve` on loopback; runs closed-loop clients (each sends
-its next request when the last one answered, no think time) for a fixed time; prints
+its next request when the last one answered; with --think, after a random pause like a
+reader's) for a fixed time; prints
 requests, errors, latency percentiles and throughput, per kind of request and in all.
 
     .venv/bin/python bench/web_load.py --articles 10000 --clients 50 --seconds 30
@@ -122,7 +123,7 @@ def request_for(kind: str, rng: random.Random, words: list[str], ids: list[str])
 
 async def client(
     http: httpx.AsyncClient, stop: float, rng: random.Random, words: list[str], ids: list[str],
-    tally: Tally,
+    tally: Tally, think: float = 0.0,
 ) -> None:  # fmt: skip
     kinds, weights = zip(*MIX, strict=True)
     while time.perf_counter() < stop:
@@ -141,10 +142,12 @@ async def client(
             tally.errors[kind] = tally.errors.get(kind, 0) + 1
             if len(tally.first_errors) < 5:
                 tally.first_errors.append(detail)
+        if think:
+            await asyncio.sleep(rng.expovariate(1 / think))
 
 
 async def run_load(
-    url: str, clients: int, seconds: float, ids: list[str], seed: int
+    url: str, clients: int, seconds: float, ids: list[str], seed: int, think: float = 0.0
 ) -> tuple[Tally, float]:
     rng = random.Random(seed)
     words = search_words(seed_sentences(), rng)
@@ -155,7 +158,7 @@ async def run_load(
         stop = started + seconds
         await asyncio.gather(
             *(
-                client(http, stop, random.Random(seed + i), words, ids, tally)
+                client(http, stop, random.Random(seed + i), words, ids, tally, think)
                 for i in range(clients)
             )
         )
@@ -215,6 +218,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="server processes")
     parser.add_argument("--db", type=Path, help="store to build or reuse (default: a temp file)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a client waits between requests (0: closed loop, a stress test)",
+    )
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="web_load_"))
@@ -244,7 +253,7 @@ def main() -> None:
                 f"{args.clients} clients for {args.seconds:.0f} s, "
                 f"{args.workers} server process(es)"
             )
-            load = run_load(url, args.clients, args.seconds, ids, args.seed)
+            load = run_load(url, args.clients, args.seconds, ids, args.seed, args.think)
             tally, elapsed = asyncio.run(load)
         finally:
             server.terminate()
