@@ -30,6 +30,8 @@ IN_MAIN_TEXT = 0.95
 #: which it is not body whatever its length.
 MODEL_SURE = 0.85
 MODEL_VETO = 0.3
+MODEL_LEAN = 0.5
+MID_WORDS = 6
 NOT_IN_MAIN_TEXT = 0.05
 
 
@@ -40,13 +42,22 @@ def heuristic_score(text: str) -> float:
     return 0.1
 
 
+def blended_score(text: str, model: float) -> float:
+    """Length and punctuation decide in the middle of the model's range; the model's own
+    leaning decides for mid-length lines (a list item, a line ending in a colon)."""
+    n_words = pat.word_count(text)
+    if n_words >= MID_WORDS and model >= MODEL_LEAN:
+        return 0.9
+    return heuristic_score(text)
+
+
 def body_scores(page: Page, lines: Sequence[Line]) -> list[float]:
     main = page.html.body if page.html is not None else None
     if main and pat.word_count(main) >= MAIN_TEXT_MIN_WORDS:
         return main_text_scores(main, lines)
     texts = [line.text for line in lines]
     model = score_lines(texts)
-    return [combine(heuristic_score(text), p) for text, p in zip(texts, model, strict=True)]
+    return [combine(blended_score(text, p), p) for text, p in zip(texts, model, strict=True)]
 
 
 def combine(heuristic: float, model: float) -> float:
