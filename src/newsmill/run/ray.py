@@ -18,6 +18,7 @@ from typing import Any
 
 from newsmill.errors import NewsmillError
 from newsmill.run.executor import MAX_ATTEMPTS, Done, give_up
+from newsmill.run.faults import ENV as FAULTS_ENV
 from newsmill.run.tasks import Task, run_task
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,13 @@ def _ray() -> Any:
     except ImportError as e:
         raise NewsmillError("the ray executor needs Ray: pip install 'newsmill[ray]'") from e
     return ray
+
+
+def _fault_env() -> dict[str, Any]:
+    """Workers of a running Ray do not see the driver's environment: pass the test hook."""
+    if FAULTS_ENV not in os.environ:
+        return {}
+    return {"runtime_env": {"env_vars": {FAULTS_ENV: os.environ[FAULTS_ENV]}}}
 
 
 class _ModelWorker:
@@ -86,7 +94,8 @@ class RayExecutor:
             self._run_on_actors(tasks, done)
             return
         attempts = dict.fromkeys(range(len(tasks)), 1)
-        refs = {self._remote.remote(task, 1): i for i, task in enumerate(tasks)}
+        remote = self._remote.options(**_fault_env())
+        refs = {remote.remote(task, 1): i for i, task in enumerate(tasks)}
         while refs:
             ready, _ = self.ray.wait(list(refs), num_returns=1)
             index = refs.pop(ready[0])
@@ -95,14 +104,20 @@ class RayExecutor:
             except (self.ray.exceptions.RayError, OSError) as e:
                 attempts[index] += 1
                 self._check(tasks[index], attempts[index], e)
-                refs[self._remote.remote(tasks[index], attempts[index])] = index
+                refs[remote.remote(tasks[index], attempts[index])] = index
                 continue
             done(tasks[index], stats)
 
     def _run_on_actors(self, tasks: Sequence[Task], done: Done) -> None:
+        """Actors for one stage: each holds a CPU while it lives, so they go when it ends."""
+        self._actors = [self._actor() for _ in range(self.workers)]
+        try:
+            self._feed_actors(tasks, done)
+        finally:
+            self._kill_actors()
+
+    def _feed_actors(self, tasks: Sequence[Task], done: Done) -> None:
         """One task at a time per actor; a dead actor is replaced and its task retried."""
-        while len(self._actors) < self.workers:
-            self._actors.append(self._actor())
         queue = list(range(len(tasks)))[::-1]
         attempts = dict.fromkeys(range(len(tasks)), 0)
         running: dict[Any, tuple[int, int]] = {}  # ref -> (task index, actor slot)
@@ -128,16 +143,19 @@ class RayExecutor:
 
     def _actor(self) -> Any:
         actor_class = self.ray.remote(num_cpus=1, max_restarts=0)(_ModelWorker)
-        return actor_class.remote(self.model or "")
+        return actor_class.options(**_fault_env()).remote(self.model or "")
 
     def _check(self, task: Task, attempt: int, error: BaseException) -> None:
         if attempt > self.max_attempts:
             raise give_up(task, attempt - 1, error) from error
         log.warning("%s %s failed (%s): retrying", task.stage, task.unit, type(error).__name__)
 
-    def close(self) -> None:
+    def _kill_actors(self) -> None:
         for actor in self._actors:
             self.ray.kill(actor)
         self._actors = []
+
+    def close(self) -> None:
+        self._kill_actors()
         if self._started_here:
             self.ray.shutdown()

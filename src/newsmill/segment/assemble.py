@@ -18,6 +18,8 @@ from newsmill.model import Article, Line, Page, Part
 from newsmill.segment import patterns as pat
 
 OPENERS = frozenset({"title", "dek", "image_alt"})
+#: Bullets and arrows around a section label, left out of the article's `section` field.
+LABEL_DECORATION = " •·|>»›-–—*#"
 CLOSERS = frozenset({"bio", "caption", "marker"})
 #: This many chrome lines in a row between two body runs separate two articles.
 CHROME_BREAK = 2
@@ -214,7 +216,8 @@ def _fill(article: Article, lines: list[Line]) -> None:
 
     article.title = first("title")
     article.dek = first("dek")
-    article.section = first("section")
+    section = first("section")
+    article.section = section.strip(LABEL_DECORATION) if section else None
     article.bio = first("bio")
     article.partial = any(line.role == "marker" for line in lines)
     authors: list[str] = []

@@ -40,12 +40,16 @@ def _follow_main_text(lines: Sequence[Line], members: list[int], scores: Sequenc
     """Inside the main article the extractor decides what is text: its lines that the
     text rules took for a title or dek are subheadings and standfirsts (the page title
     is seldom part of the main text), and body-like lines it left out are page furniture."""
+    last_body = max((i for i in members if scores[i] >= IN_MAIN_TEXT), default=-1)
     for i in members:
         line = lines[i]
         if scores[i] >= IN_MAIN_TEXT and line.role in MAIN_TEXT_ROLES:
             line.role, line.reason = "body", f"{line.role}->body: in main text"
         elif scores[i] < IN_MAIN_TEXT and line.role == "body":
             line.role, line.reason = "chrome", "body->chrome: not in main text"
+        elif line.role == "marker" and i < last_body:
+            # a "read more" link inside the text the extractor kept does not cut it off
+            line.role, line.reason = "chrome", "marker->chrome: main text goes on after it"
     members[:] = [i for i in members if lines[i].role != "chrome"]
 
 
@@ -57,3 +61,5 @@ def apply_html_meta(meta: HtmlMeta, article: Article) -> None:
         article.authors = list(meta.authors)
     if meta.date:
         article.published = meta.date
+    if meta.section:
+        article.section = meta.section
