@@ -18,6 +18,7 @@ class ReadOptions:
     max_bytes: int = 50 * 1024 * 1024  # larger single inputs are skipped as too_large
     max_line_chars: int = 1_000_000  # a page whose longest line is longer is skipped
     html_extensions: tuple[str, ...] = (".html", ".htm", ".xhtml")
+    html_fallbacks: bool = False  # trafilatura's readability/jusText second opinions (slower)
 
 
 @dataclass(frozen=True, slots=True)

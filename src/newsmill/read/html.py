@@ -53,7 +53,7 @@ def html_page(
     if not text.strip():
         raise BadInput("no_text", "HTML renders to no visible text")
     check_text(text, options)
-    meta, canonical = html_meta(decoded.text, url)
+    meta, canonical = html_meta(decoded.text, url, fallbacks=options.html_fallbacks)
     page_url = url or canonical
     return Page(
         sha256=hashlib.sha256(raw).hexdigest(),

@@ -143,14 +143,23 @@ def canonical_url(tree: HtmlElement, tags: MetaTags) -> str | None:
     return og_url if og_url and og_url.startswith("http") else None
 
 
-def main_text(tree: HtmlElement, url: str | None) -> str | None:
-    """trafilatura's main text (comments excluded); bare_extraction works on a copy."""
-    document = bare_extraction(tree, url=url, with_metadata=False, include_comments=False)
+def main_text(tree: HtmlElement, url: str | None, *, fallbacks: bool = False) -> str | None:
+    """trafilatura's main text (comments excluded); bare_extraction works on a copy.
+
+    Without ``fallbacks`` trafilatura skips its readability and jusText second opinions:
+    on the aeb pages that made the main article no worse (F1 0.929 against 0.928) and the
+    HTML path half again as fast.
+    """
+    document = bare_extraction(
+        tree, url=url, with_metadata=False, include_comments=False, fast=not fallbacks
+    )
     text = getattr(document, "text", None)
     return text or None
 
 
-def html_meta(html: str, url: str | None = None) -> tuple[HtmlMeta, str | None]:
+def html_meta(
+    html: str, url: str | None = None, *, fallbacks: bool = False
+) -> tuple[HtmlMeta, str | None]:
     """Metadata and the page's canonical URL; empty metadata when the HTML has no tree."""
     tree = load_html(html)
     if tree is None:
@@ -166,5 +175,5 @@ def html_meta(html: str, url: str | None = None) -> tuple[HtmlMeta, str | None]:
     meta.sitename = sitename.lstrip("@") if sitename else None
     meta.description = tags.first(DESCRIPTION_META)
     meta.section = tags.first(SECTION_META)
-    meta.body = main_text(tree, url or canonical)
+    meta.body = main_text(tree, url or canonical, fallbacks=fallbacks)
     return meta, canonical
