@@ -126,12 +126,18 @@ def _reporter(bar: Progress | None) -> Callable[[str, int, int], None]:
         if done < total and now - last_line[0] < PLAIN_EVERY:
             return
         last_line[0] = now
-        eta = f"ETA {(total - done) / rate:,.0f}s" if rate and done < total else "done"
+        eta = _eta(done, total, rate)
         err_console.print(
             f"{stage:>10}: {done:,}/{total:,} {unit}, {rate:,.0f} {unit}/s, {eta}", highlight=False
         )
 
     return report
+
+
+def _eta(done: int, total: int, rate: float) -> str:
+    if done >= total:
+        return "done"
+    return f"ETA {(total - done) / rate:,.0f}s" if rate else "ETA ?"
 
 
 def _summary(stats: RunStats, out: str, executor: str, workers: int) -> None:
@@ -142,8 +148,8 @@ def _summary(stats: RunStats, out: str, executor: str, workers: int) -> None:
         f"{stats.figures} figures in {escape(out)}"
     )
     console.print(
-        f"  {executor} executor, {workers} workers, {stats.shards} shards "
-        f"({stats.reused} units reused), {stats.seconds:.1f}s, {rate:,.0f} pages/s",
+        f"  {executor} executor, {workers} worker{'s' * (workers != 1)}, {stats.shards} shards "
+        f"({stats.reused} units reused), {stats.seconds:.1f}s, {rate:,.1f} pages/s",
         style="dim",
     )
 

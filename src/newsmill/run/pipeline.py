@@ -50,7 +50,7 @@ def _quiet(stage: str, done: int, total: int) -> None:
 @dataclass(frozen=True, slots=True)
 class RunSettings:
     shard_files: int = 500  # input files per shard at most ...
-    shard_bytes: int = 16 * 1024 * 1024  # ... and bytes per shard at most
+    shard_bytes: int = 4 * 1024 * 1024  # ... and bytes per shard at most
     partitions: int = 16  # hash partitions of each shuffle
     enrich: bool = True
 

@@ -2,7 +2,8 @@
 
 Each page has site chrome (a navigation line and a footer shared by every page of its
 site), then one to three articles: a title, a byline and paragraphs whose words are seed
-paragraphs' words shuffled, so every article is new text with news-like words. A few
+paragraphs' words shuffled and one in five
+replaced by a made-up name, so every article is new text with news-like words. A few
 articles are exact or near copies of an earlier one, so duplicate clusters exist.
 The same ``seed`` always gives the same pages.
 """
@@ -22,6 +23,35 @@ SITES = ("dailyledger", "metrotimes", "valleypost", "harbornews", "capitolwire",
 NAV = ("Home", "World", "Politics", "Business", "Science", "Opinion", "Sport", "Weather")
 FIRST_NAMES = ("Ana", "Ben", "Chloe", "David", "Elif", "Farid", "Grace", "Hugo", "Ines", "Jon")
 LAST_NAMES = ("Moreno", "Okafor", "Lindqvist", "Tanaka", "Rossi", "Kowalski", "Haddad", "Reyes")
+#: One word in this many is replaced by a made-up name, so that shuffled seed words do not
+#: repeat the same five-word runs across thousands of articles (real news text does not).
+RARE_EVERY = 5
+SYLLABLES = (
+    "ka",
+    "lo",
+    "mi",
+    "ren",
+    "sa",
+    "tor",
+    "vel",
+    "din",
+    "por",
+    "ash",
+    "bri",
+    "col",
+    "dun",
+    "fen",
+    "gar",
+    "hol",
+    "ist",
+    "jor",
+    "kem",
+    "lun",
+    "mar",
+    "nor",
+    "osk",
+    "pel",
+)
 EXACT_COPY = 0.04  # share of articles that repeat an earlier one word for word
 NEAR_COPY = 0.02  # share that repeat one with a few words changed
 
@@ -52,8 +82,14 @@ def _article(rng: random.Random, paragraphs: list[list[str]]) -> list[str]:
     for _ in range(rng.randint(3, 6)):
         words = list(rng.choice(paragraphs))
         rng.shuffle(words)
+        for index in range(rng.randrange(RARE_EVERY), len(words), RARE_EVERY):
+            words[index] = _made_up_word(rng)
         body.append(" ".join(words))
     return [title, byline, *body]
+
+
+def _made_up_word(rng: random.Random) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3)))
 
 
 def _near(rng: random.Random, article: list[str]) -> list[str]:
