@@ -93,7 +93,6 @@ def cluster_texts(
         sign([t.text for t in texts[i : i + batch_size]], options)
         for i in range(0, len(texts), batch_size)
     ]
-    ids = [t.copy.id for t in texts]
     if not parts:
         return [], [], stats
     signed = merge_signed(parts)
@@ -107,6 +106,28 @@ def cluster_texts(
         ]
     )
     pairs = np.unique(pairs, axis=0) if len(pairs) else pairs
+    uf, accepted = link_pairs(texts, signed, pairs, options, stats)
+    by_id = {t.copy.id: t.copy for t in texts}
+    out: list[Membership] = []
+    for root, members in uf.groups().items():
+        member_set = set(members)
+        group_links = [link for link in accepted if link.article in member_set]
+        out.extend(memberships(root, [by_id[m] for m in members], group_links))
+    stats.clusters = len(uf.groups())
+    return out, accepted, stats
+
+
+def link_pairs(
+    texts: Sequence[Text],
+    signed: Signed,
+    pairs: NDArray[np.int64],
+    options: DedupOptions,
+    stats: DedupStats,
+) -> tuple[UnionFind, list[Link]]:
+    """From candidate pairs (indexes into ``texts``) to accepted links and the union-find
+    over them: check each pair, tell listing pages apart, accept links (counted in
+    ``stats``). Shared by the in-memory clustering and the distributed one."""
+    ids = [t.copy.id for t in texts]
     found = sketches(ids, signed)
     checked = check_pairs(((ids[i], ids[j]) for i, j in pairs.tolist()), found, options)
     uf = UnionFind()
@@ -123,14 +144,7 @@ def cluster_texts(
     }
     accepted, refused = accept(checked, uf, found, {}, options, listing)
     stats.count_links(accepted, refused, checked.pairs)
-    by_id = {t.copy.id: t.copy for t in texts}
-    out: list[Membership] = []
-    for root, members in uf.groups().items():
-        member_set = set(members)
-        group_links = [link for link in accepted if link.article in member_set]
-        out.extend(memberships(root, [by_id[m] for m in members], group_links))
-    stats.clusters = len(uf.groups())
-    return out, accepted, stats
+    return uf, accepted
 
 
 def cluster_articles(

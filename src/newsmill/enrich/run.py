@@ -18,6 +18,7 @@ from newsmill.enrich.extract import Findings, find_in_articles
 from newsmill.enrich.nlp import load_pipeline
 from newsmill.model import Article
 from newsmill.options import EnrichOptions
+from newsmill.store.write import transaction
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ def enrich_articles(
         batch = ids[first : first + BATCH_SIZE]
         articles = store.load_articles(db, batch)
         stats.missing += len(batch) - len(articles)
-        with _transaction(db):
+        with transaction(db):
             for found in find_in_articles(nlp, articles):
                 count = _store_figures(db, figures, found.article)
                 touched |= store.write_findings(db, found, options.spacy_model, count)
@@ -78,17 +79,6 @@ def _count(stats: EnrichStats, found: Findings, figures: int) -> None:
     stats.figures += figures
     for quote in found.quotes:
         setattr(stats, quote.kind, getattr(stats, quote.kind) + 1)
-
-
-class _transaction:
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
-
-    def __enter__(self) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, kind: object, value: object, traceback: object) -> None:
-        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
 
 
 # --- figures (another module; used when it is installed) -----------------------------

@@ -14,7 +14,7 @@ them one shard at a time from the dataset folder, and any executor runs those ta
 from __future__ import annotations
 
 import logging
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -22,9 +22,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from newsmill.dedup.batch import Text, fingerprint_pairs, merge_signed, text_of
-from newsmill.dedup.cluster import Link, Membership, UnionFind, memberships
-from newsmill.dedup.links import accept, check_pairs, is_listing, sketches
+from newsmill.dedup.batch import Text, fingerprint_pairs, link_pairs, merge_signed, text_of
+from newsmill.dedup.cluster import Link, Membership, memberships
 from newsmill.dedup.lsh import band_keys, candidate_pairs
 from newsmill.dedup.signatures import Signed, sign
 from newsmill.dedup.stats import DedupStats
@@ -162,28 +161,12 @@ def cluster_pairs(
 ) -> Clusters:
     """From candidate pairs (indexes into ``texts``) to clusters of two or more copies.
 
-    The steps of `dedup.batch.cluster_texts` after it finds its pairs: check each pair,
-    tell listing pages, accept links, union-find. Articles in no accepted link are
-    clusters of one and are not listed.
+    The same linking as `dedup.batch.cluster_texts` (`link_pairs`). Articles in no
+    accepted link are clusters of one and are not listed.
     """
-    ids = [t.copy.id for t in texts]
-    found = sketches(ids, signed)
-    checked = check_pairs(((ids[i], ids[j]) for i, j in pairs.tolist()), found, options)
-    sets = UnionFind()
-    for text in texts:
-        sets.add(text.copy.id, text.copy.rank)
-    partners: dict[str, list[str]] = defaultdict(list)
-    for i, j in pairs.tolist():
-        partners[ids[i]].append(ids[j])
-        partners[ids[j]].append(ids[i])
-    listing = {
-        parent
-        for parent in {link.parent for link in checked.partial}
-        if is_listing(found[parent], [found[p] for p in partners[parent]])
-    }
-    accepted, refused = accept(checked, sets, found, {}, options, listing)
-    out = Clusters(links=accepted)
-    out.stats.count_links(accepted, refused, checked.pairs)
+    out = Clusters()
+    sets, accepted = link_pairs(texts, signed, pairs, options, out.stats)
+    out.links = accepted
     copies = {t.copy.id: t.copy for t in texts}
     groups = [g for g in sets.groups().items() if len(g[1]) > 1]
     for root, members in sorted(groups, key=lambda g: copies[g[0]].rank):
