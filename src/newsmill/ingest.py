@@ -104,14 +104,16 @@ def store_pages(
 ) -> None:
     total = count_inputs(sources)
     stats.inputs = total
-    for done, item in enumerate(iter_inputs(sources, options.read), start=1):
-        if isinstance(item, Skip):
-            write.record_skip(db, item)
-            stats.skipped.append(item)
-            log.info("skipped %s: %s %s", item.source, item.reason, item.detail)
-        else:
-            _store(db, item, options, stats)
-        progress("read", done, max(total, done))
+    with write.batch(db) as pages:
+        for done, item in enumerate(iter_inputs(sources, options.read), start=1):
+            if isinstance(item, Skip):
+                write.record_skip(db, item)
+                stats.skipped.append(item)
+                log.info("skipped %s: %s %s", item.source, item.reason, item.detail)
+            else:
+                _store(db, item, options, stats)
+            pages.done()
+            progress("read", done, max(total, done))
 
 
 def _store(db: sqlite3.Connection, page: Page, options: Options, stats: IngestStats) -> None:
@@ -132,14 +134,16 @@ def segment_pending(
     progress: Progress = _quiet,
 ) -> None:
     pending = write.pending_pages(db)
-    for done, page_id in enumerate(pending, start=1):
-        page = write.load_page(db, page_id)
-        keys = page_keys(split_lines(page.text), options.segment.chrome_max_words)
-        counts = write.site_counts(db, page.site, keys)
-        segmented = segment_page(page, counts, options.segment)
-        stats.article_ids.extend(write.write_segmented(db, page_id, segmented))
-        stats.pages_segmented += 1
-        stats.articles += len(segmented.articles)
-        stats.partial += sum(article.partial for article in segmented.articles)
-        stats.roles.update(line.role for line in segmented.lines)
-        progress("segment", done, len(pending))
+    with write.batch(db) as pages:
+        for done, page_id in enumerate(pending, start=1):
+            page = write.load_page(db, page_id)
+            keys = page_keys(split_lines(page.text), options.segment.chrome_max_words)
+            counts = write.site_counts(db, page.site, keys)
+            segmented = segment_page(page, counts, options.segment)
+            stats.article_ids.extend(write.write_segmented(db, page_id, segmented))
+            pages.done()
+            stats.pages_segmented += 1
+            stats.articles += len(segmented.articles)
+            stats.partial += sum(article.partial for article in segmented.articles)
+            stats.roles.update(line.role for line in segmented.lines)
+            progress("segment", done, len(pending))

@@ -65,7 +65,8 @@ def test_kill_during_ingest_then_resume(tmp_path: Path, seed_dir: Path) -> None:
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     interrupted = _snapshot(killed_db)
-    assert interrupted[0] < 400, "the ingest finished before it could be killed"
+    # killed while storing pages, or while segmenting them (pages commit in batches)
+    assert interrupted[0] < 400 or interrupted[1] > 0, "the ingest finished before the kill"
     assert interrupted[3] == 0  # no article without its parts, even mid-run
 
     runner = CliRunner()

@@ -42,18 +42,24 @@ def is_short(text: str, max_words: int) -> bool:
 REACH = 3
 
 
-def _long_near(lines: Sequence[Line], i: int, max_words: int) -> list[str]:
-    near = [*lines[max(0, i - REACH) : i], *lines[i + 1 : i + 1 + REACH]]
-    return [line.text for line in near if not is_short(line.text, max_words)]
+def _long_near(texts: Sequence[str], short: Sequence[bool], i: int) -> list[str]:
+    lo, hi = max(0, i - REACH), i + 1 + REACH
+    return [texts[j] for j in (*range(lo, i), *range(i + 1, min(hi, len(texts)))) if not short[j]]
+
+
+def _short_flags(lines: Sequence[Line], max_words: int) -> tuple[list[str], list[bool]]:
+    texts = [line.text for line in lines]
+    return texts, [is_short(text, max_words) for text in texts]
 
 
 def page_keys(lines: Sequence[Line], max_words: int) -> set[int]:
     """The repetition keys one page contributes (each counted once per page)."""
+    texts, short = _short_flags(lines, max_words)
     keys: set[int] = set()
-    for i, line in enumerate(lines):
-        if is_short(line.text, max_words):
-            keys.add(_key(line.text))
-            keys.update(_key("\x01", text) for text in _long_near(lines, i, max_words))
+    for i, text in enumerate(texts):
+        if short[i]:
+            keys.add(_key(text))
+            keys.update(_key("\x01", near) for near in _long_near(texts, short, i))
     return keys
 
 
@@ -61,14 +67,15 @@ def repeated_chrome(
     lines: Sequence[Line], counts: Mapping[int, int], max_words: int, min_pages: int
 ) -> list[bool]:
     """For each line: is it a short line repeated across pages outside a repeated article?"""
+    texts, short = _short_flags(lines, max_words)
     flags = []
-    for i, line in enumerate(lines):
-        if not is_short(line.text, max_words) or counts.get(_key(line.text), 0) < min_pages:
+    for i, text in enumerate(texts):
+        if not short[i] or counts.get(_key(text), 0) < min_pages:
             flags.append(False)
             continue
         in_article = any(
-            counts.get(_key("\x01", text), 0) >= min_pages
-            for text in _long_near(lines, i, max_words)
+            counts.get(_key("\x01", near), 0) >= min_pages
+            for near in _long_near(texts, short, i)
         )
         flags.append(not in_article)
     return flags

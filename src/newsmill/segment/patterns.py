@@ -140,10 +140,21 @@ def is_credit(text: str) -> bool:
 def credit_tail(text: str) -> int | None:
     """Where a caption's trailing credit starts ("... (Reuters)", "... via REUTERS"), if any."""
     offset = max(0, len(text) - CREDIT_TAIL_CHARS)
+    if not _may_have_credit_tail(text, offset):
+        return None
     match = _credit_tail_re().search(text, offset)
     if match is None or match.start() == 0:
         return None
     return match.start()
+
+
+def _may_have_credit_tail(text: str, offset: int) -> bool:
+    """What every `_credit_tail_re` match needs: a closing bracket at the end, a slash, or
+    "via". Checked first because most lines have none of them, and the search is costly."""
+    if text.rstrip().rstrip(".").endswith((")", "]")):
+        return True
+    tail = text[offset:]
+    return "/" in tail or "via" in tail.lower()
 
 
 @cache

@@ -1,8 +1,9 @@
 """Writing pages, their line roles and their articles.
 
 A page is stored in one transaction (with its contribution to the site's repetition
-counts), and its segmentation in a second one. A page whose segmentation has not been
-written is *pending*; the next ingest finishes it. The store is consistent after a crash
+counts), and its segmentation in a second one; ingest groups many pages under one commit
+(`batch`). A page whose segmentation has not been written is *pending*; the next ingest
+finishes it. The store is consistent after a crash
 at any point: no half-written page, no article without its parts.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterable
 from dataclasses import asdict
 
@@ -168,14 +170,64 @@ def record_skip(db: sqlite3.Connection, skip: Skip) -> None:
 
 
 class transaction:
-    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error."""
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error.
+
+    Inside an open transaction (a `batch`) it adds nothing: the batch is the transaction,
+    and an error rolls the whole batch back. (A savepoint per page would cost more than
+    it saves: SQLite's full-text index flushes its pending terms at every savepoint.)
+    """
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
+        self.nested = False
 
     def __enter__(self) -> sqlite3.Connection:
-        self.db.execute("BEGIN IMMEDIATE")
+        self.nested = self.db.in_transaction
+        if not self.nested:
+            self.db.execute("BEGIN IMMEDIATE")
         return self.db
+
+    def __exit__(self, kind: object, value: object, traceback: object) -> None:
+        if not self.nested:
+            self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+
+
+#: A batch commits after this many pages or this many seconds, whichever comes first.
+BATCH_PAGES = 256
+BATCH_SECONDS = 1.0
+
+
+class batch:
+    """Many page transactions under one commit: a commit costs more than a small page.
+
+    Each page is still all or nothing: a crash or an error rolls back the pages since the
+    last commit, whole, and the next run redoes them as it would a page caught mid-write.
+    """
+
+    def __init__(
+        self, db: sqlite3.Connection, pages: int = BATCH_PAGES, seconds: float = BATCH_SECONDS
+    ) -> None:
+        self.db = db
+        self.pages = pages
+        self.seconds = seconds
+        self.count = 0
+        self.since = 0.0
+
+    def __enter__(self) -> batch:
+        self._begin()
+        return self
+
+    def done(self) -> None:
+        """One more page written; commit if the batch is full or old enough."""
+        self.count += 1
+        if self.count >= self.pages or time.monotonic() - self.since >= self.seconds:
+            self.db.execute("COMMIT")
+            self._begin()
+
+    def _begin(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+        self.count = 0
+        self.since = time.monotonic()
 
     def __exit__(self, kind: object, value: object, traceback: object) -> None:
         self.db.execute("COMMIT" if kind is None else "ROLLBACK")
