@@ -9,7 +9,9 @@ contributes two kinds of keys:
 
 A repeated short line close to a long line that repeats too belongs to a repeated article
 (its title, dek, section label or a short paragraph); one that repeats next to varying
-text, or only among other short lines, is chrome.
+text, or only among other short lines, is chrome. So is one that repeats on many more
+pages than the repeated article beside it (`OUTNUMBER` times): a navigation label that
+happens to stand next to an article shown on a few pages.
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ def is_short(text: str, max_words: int) -> bool:
 
 #: How close to a short line a repeated long line must be to vouch for it.
 REACH = 3
+#: A short line on this many times more pages than any repeated long line near it repeats
+#: on its own account, as site chrome does.
+OUTNUMBER = 3
 
 
 def _long_near(texts: Sequence[str], short: Sequence[bool], i: int) -> list[str]:
@@ -70,12 +75,13 @@ def repeated_chrome(
     texts, short = _short_flags(lines, max_words)
     flags = []
     for i, text in enumerate(texts):
-        if not short[i] or counts.get(_key(text), 0) < min_pages:
+        pages = counts.get(_key(text), 0) if short[i] else 0
+        if pages < min_pages:
             flags.append(False)
             continue
         in_article = any(
-            counts.get(_key("\x01", near), 0) >= min_pages
-            for near in _long_near(texts, short, i)
+            min_pages <= count and pages <= OUTNUMBER * count
+            for count in (counts.get(_key("\x01", near), 0) for near in _long_near(texts, short, i))
         )
         flags.append(not in_article)
     return flags

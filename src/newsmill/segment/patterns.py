@@ -7,6 +7,7 @@ job of ``roles.py``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache, lru_cache
 
 from newsmill.segment.vocab import alternation, phrases
@@ -15,8 +16,31 @@ WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*\.?", re.UNICODE)
 SENTENCE_END = re.compile(r"""[.!?…]["'”’)\]]*$|[.!?]\s*["'”’]$""")
 SPLIT_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
+
+def _char_class(test: Callable[[str], bool]) -> str:
+    """A regex character class of every BMP character passing ``test``, as ranges."""
+    ranges: list[tuple[int, int]] = []
+    for code in range(0x10000):
+        if test(chr(code)):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    return (
+        "["
+        + "".join(
+            re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+            for a, b in ranges
+        )
+        + "]"
+    )
+
+
+#: Any upper-case letter, in any script that has case ("Çetin", "Łukasz", "Ósk").
+UPPER = _char_class(str.isupper)
+
 # A person's name: 2-5 capitalised tokens, initials allowed, lower-case particles inside.
-NAME_TOKEN = r"(?:[A-Z][\w'’\-]*\.?|[A-Z]\.)"
+NAME_TOKEN = rf"(?:{UPPER}[\w'’\-]*\.?|{UPPER}\.)"
 PARTICLE = r"(?:de|del|della|der|den|di|da|du|van|von|bin|ibn|al|el|la|le|dos|das|y|St\.)"
 PERSON_NAME = rf"{NAME_TOKEN}(?:\s+(?:{PARTICLE}\s+)?{NAME_TOKEN}){{1,4}}"
 

@@ -37,6 +37,10 @@ MAX_HEADING_RUN = 2
 SHORT_CHROME_WORDS = 4
 OPENING_QUOTES = "\"'“‘„«‹(["
 LONG_CHROME_WORDS = 45
+#: Cues of the lines a "read more" marker may close as a teaser, when none is body yet.
+TEASER_CUES = frozenset({"short", "title", "section"})
+#: A teaser line is prose from this many words on, or from 4 when it ends a sentence.
+TEASER_PROSE_WORDS = 10
 
 
 def line_cues(
@@ -65,11 +69,11 @@ def _cue(text: str, body_score: float, repeated: bool, threshold: float) -> str:
         return "bio"
     if _chrome_words(text, n_words):
         return "chrome"
+    if n_words == 1 and pat.IMAGE_SLUG.match(text):
+        return "image_alt"  # even repeated: an article's picture repeats with the article
     if repeated:
         # site chrome, unless it is a label that sits in an article's header
         return "label" if pat.is_section_like(text) else "chrome"
-    if n_words == 1 and pat.IMAGE_SLUG.match(text):
-        return "image_alt"
     if body_score >= threshold:
         return "body"
     if pat.is_section_like(text):
@@ -89,12 +93,14 @@ def _title_like(text: str, n_words: int) -> bool:
     if text.endswith((".", ",", ";", ":")) and not text.endswith("..."):
         return False
     first = text.lstrip(OPENING_QUOTES)[:1]
-    return first.isupper() or first.isdigit()
+    # capitalised, a number, or a script without case (Korean, Hindi, Chinese, Arabic...)
+    return first.isupper() or first.isdigit() or (first.isalpha() and not first.islower())
 
 
 def assign_roles(lines: Sequence[Line], cues: list[str]) -> None:
     """Set ``role`` and ``reason`` on every line from the cues in context."""
     roles: list[str | None] = [None] * len(lines)
+    _teasers(lines, cues)
     _image_alts(lines, cues, roles)
     _titles(lines, cues, roles)
     _bodies(lines, cues, roles)
@@ -110,6 +116,28 @@ def _fallback(cue: str) -> str:
     if cue in {"marker", "credit", "caption", "byline", "dateline", "bio", "body"}:
         return cue
     return "chrome"
+
+
+def _teasers(lines: Sequence[Line], cues: list[str]) -> None:
+    """A "read more" marker closes a teaser: the prose lines right above it are body even
+    when, alone between chrome lines, they did not look like body on their own."""
+    for i, cue in enumerate(cues):
+        if cue != "marker":
+            continue
+        start = i
+        while start > 0 and cues[start - 1] in TEASER_CUES:
+            start -= 1
+        if start > 0 and cues[start - 1] == "body":
+            continue  # the marker ends an article that has a body already
+        for j in range(start, i):
+            first_title = j == start and cues[j] == "title" and j + 1 < i
+            if not first_title and _prose(lines[j].text):
+                cues[j] = "body"
+
+
+def _prose(text: str) -> bool:
+    n_words = pat.word_count(text)
+    return n_words >= TEASER_PROSE_WORDS or (n_words >= 4 and pat.ends_sentence(text))
 
 
 def _image_alts(lines: Sequence[Line], cues: list[str], roles: list[str | None]) -> None:
