@@ -137,9 +137,10 @@ def segment_pending(
     with write.batch(db) as pages:
         for done, page_id in enumerate(pending, start=1):
             page = write.load_page(db, page_id)
-            keys = page_keys(split_lines(page.text), options.segment.chrome_max_words)
+            lines = split_lines(page.text)
+            keys = page_keys(lines, options.segment.chrome_max_words)
             counts = write.site_counts(db, page.site, keys)
-            segmented = segment_page(page, counts, options.segment)
+            segmented = segment_page(page, counts, options.segment, lines)
             stats.article_ids.extend(write.write_segmented(db, page_id, segmented))
             pages.done()
             stats.pages_segmented += 1

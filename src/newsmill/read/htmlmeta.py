@@ -98,11 +98,15 @@ def iso_date(value: str | None) -> str | None:
 
 
 def published_date(tree: HtmlElement, ld: ArticleLd, tags: MetaTags, url: str | None) -> str | None:
-    """The page's declared publication date; htmldate's original-date search if none."""
+    """The page's declared publication date; htmldate's original-date search if none.
+
+    htmldate's extensive search (dates in free text) is left off: on fundus-news it found
+    no date the quick search missed (accuracy 0.981 either way) and cost ~17 ms a page.
+    """
     declared = iso_date(ld.published) or iso_date(tags.first(PUBLISHED_META))
     if declared:
         return declared
-    found = find_date(tree, extensive_search=True, original_date=True, url=url)
+    found = find_date(tree, extensive_search=False, original_date=True, url=url)
     return iso_date(found)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from newsmill.model import Page, Segmented
+from newsmill.model import Line, Page, Segmented
 from newsmill.options import SegmentOptions
 from newsmill.segment.assemble import build_article, group_lines
 from newsmill.segment.chrome import page_keys, repeated_chrome
@@ -24,10 +24,15 @@ def segment_page(
     page: Page,
     site_counts: Mapping[int, int] | None = None,
     options: SegmentOptions | None = None,
+    lines: list[Line] | None = None,
 ) -> Segmented:
-    """Roles for every non-empty line of ``page`` and the articles they form."""
+    """Roles for every non-empty line of ``page`` and the articles they form.
+
+    ``lines`` may pass in ``split_lines(page.text)`` when the caller has it already (it gets
+    the roles).
+    """
     options = options or SegmentOptions()
-    lines = split_lines(page.text)
+    lines = split_lines(page.text) if lines is None else lines
     repeated = repeated_chrome(
         lines, site_counts or {}, options.chrome_max_words, options.chrome_min_pages
     )

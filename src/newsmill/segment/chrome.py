@@ -58,13 +58,16 @@ def _short_flags(lines: Sequence[Line], max_words: int) -> tuple[list[str], list
 
 
 def page_keys(lines: Sequence[Line], max_words: int) -> set[int]:
-    """The repetition keys one page contributes (each counted once per page)."""
+    """The repetition keys one page contributes (each counted once per page): every short
+    line, and every long line with a short line within `REACH` lines of it."""
     texts, short = _short_flags(lines, max_words)
-    keys: set[int] = set()
-    for i, text in enumerate(texts):
-        if short[i]:
-            keys.add(_key(text))
-            keys.update(_key("\x01", near) for near in _long_near(texts, short, i))
+    keys = {_key(text) for text, is_short_line in zip(texts, short, strict=True) if is_short_line}
+    n = len(texts)
+    for j, text in enumerate(texts):
+        if not short[j] and (
+            any(short[max(0, j - REACH) : j]) or any(short[j + 1 : min(n, j + 1 + REACH)])
+        ):
+            keys.add(_key("\x01", text))
     return keys
 
 
