@@ -65,6 +65,12 @@ DATE_WORDS = re.compile(
 IMAGE_SLUG = re.compile(
     r"^(?:[\w]+(?:[-_][\w]+){2,}|[\w\-]+\.(?:jpe?g|png|gif|webp|avif))$", re.IGNORECASE
 )
+#: The opening of wire copy: a place in capitals and an agency, then a dash
+#: ("WASHINGTON (Reuters) - ...", "ST. JOSEPH, Mich. (AP) — ..."). Always body.
+WIRE_LEDE = re.compile(
+    rf"^{UPPER}[{UPPER[1:-1]} .,'’\-]{{2,40}}(?:,\s*{UPPER}[\w.]*(?:\s{UPPER}[\w.]*)?)?"
+    r"\s*\([^()]{2,30}\)\s*[—–-]\s"
+)
 SECTION_SEPARATOR = re.compile(r"\s(?:\||/|›|»|>|•|·)\s")
 
 
@@ -186,9 +192,11 @@ def _chrome_re() -> re.Pattern[str]:
     return re.compile(rf"^(?:{alternation('chrome_phrases')})\b", re.IGNORECASE)
 
 
-def chrome_phrase(text: str) -> bool:
-    """Starts like a newsletter, social, legal or navigation line."""
-    return bool(_chrome_re().match(text.strip(" \t•·|>»-–—*#")))
+def chrome_phrase(text: str) -> int:
+    """Words in the newsletter, social, legal or navigation phrase the line starts with
+    (0 if none)."""
+    match = _chrome_re().match(text.strip(" \t•·|>»-–—*#"))
+    return len(match.group().split()) if match else 0
 
 
 @cache

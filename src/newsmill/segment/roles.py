@@ -8,6 +8,7 @@ next to a title, a short sentence is body only between body paragraphs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from newsmill.model import Line
@@ -37,6 +38,9 @@ MAX_HEADING_RUN = 2
 SHORT_CHROME_WORDS = 4
 OPENING_QUOTES = "\"'“‘„«‹(["
 LONG_CHROME_WORDS = 45
+#: A list item: a bullet or a small number, then a space.
+LIST_ITEM = re.compile(r"^(?:[•·▪◦‣∙*\-–—]|\d{1,2}[.)])\s")
+LIST_CUES = frozenset({"short", "title", "section", "body"})
 #: Cues of the lines a "read more" marker may close as a teaser, when none is body yet.
 TEASER_CUES = frozenset({"short", "title", "section"})
 #: A teaser line is prose from this many words on, or from 4 when it ends a sentence.
@@ -74,7 +78,7 @@ def _cue(text: str, body_score: float, repeated: bool, threshold: float) -> str:
     if repeated:
         # site chrome, unless it is a label that sits in an article's header
         return "label" if pat.is_section_like(text) else "chrome"
-    if body_score >= threshold:
+    if body_score >= threshold or pat.WIRE_LEDE.match(text):
         return "body"
     if pat.is_section_like(text):
         return "section"
@@ -82,9 +86,13 @@ def _cue(text: str, body_score: float, repeated: bool, threshold: float) -> str:
 
 
 def _chrome_words(text: str, n_words: int) -> bool:
-    if n_words > LONG_CHROME_WORDS or not pat.chrome_phrase(text):
+    """Starts with a chrome phrase: one of several words on a line of any length up to
+    `LONG_CHROME_WORDS` ("Sign up for our newsletter to ..."), a one-word phrase only on a
+    short line ("Home", but not "Home prices rose ...")."""
+    if n_words > LONG_CHROME_WORDS:
         return False
-    return n_words <= SHORT_CHROME_WORDS or pat.word_count(text.split()[0]) < n_words
+    phrase = pat.chrome_phrase(text)
+    return phrase > 1 or (phrase == 1 and n_words <= SHORT_CHROME_WORDS)
 
 
 def _title_like(text: str, n_words: int) -> bool:
@@ -103,6 +111,7 @@ def assign_roles(lines: Sequence[Line], cues: list[str]) -> None:
     _teasers(lines, cues)
     _image_alts(lines, cues, roles)
     _titles(lines, cues, roles)
+    _lists(lines, cues, roles)
     _bodies(lines, cues, roles)
     _bios(cues, roles)
     _trailing_sections(cues, roles)
@@ -159,6 +168,8 @@ def _titles(lines: Sequence[Line], cues: list[str], roles: list[str | None]) -> 
     for i, cue in enumerate(cues):
         if roles[i] is not None or not _title_candidate(lines, cues, i):
             continue
+        if i > 0 and roles[i - 1] == "title" and cue == "body":
+            continue  # the opening paragraph right under a title, however short
         body_at = _body_follows(lines, cues, i)
         if body_at is None:
             continue
@@ -166,6 +177,8 @@ def _titles(lines: Sequence[Line], cues: list[str], roles: list[str | None]) -> 
             continue  # a label above a title: handled as that title's section
         roles[i] = "title"
         _header(lines, cues, roles, i, body_at)
+        if roles[body_at] is None:
+            roles[body_at] = "body"  # a short opening sentence (see `_opening_sentence`)
 
 
 def _title_candidate(lines: Sequence[Line], cues: list[str], i: int) -> bool:
@@ -193,18 +206,34 @@ def _body_follows(lines: Sequence[Line], cues: list[str], i: int) -> int | None:
     stray_allowed = True
     for j in range(i + 1, min(len(cues), i + 1 + TITLE_REACH)):
         if cues[j] == "body":
-            if j == i + 1 and _dek_like(lines[j], lines[i]) and _next_body(cues, j):
+            if j == i + 1 and _dek_over_body(lines, cues, j, i):
                 return _next_body(cues, j)
             return j
         if cues[j] in HEADER_CUES:
             continue
         if j == i + 1 and cues[j] in {"title", "short"} and _dek_like(lines[j], lines[i]):
+            if _opening_sentence(lines, cues, j):
+                return j
             continue
         if stray_allowed and cues[j] in {"short", "chrome"}:
             stray_allowed = False
             continue
         return None
     return None
+
+
+def _dek_over_body(lines: Sequence[Line], cues: list[str], j: int, title: int) -> bool:
+    """A body-like line right under a title is its dek when the body starts after it, but
+    not when it is a sentence with the next paragraph right under it: that is the opening
+    paragraph (on aeb pages, seven words in eight of such "deks" were in the gold body)."""
+    if not _dek_like(lines[j], lines[title]) or _next_body(cues, j) is None:
+        return False
+    return not _opening_sentence(lines, cues, j)
+
+
+def _opening_sentence(lines: Sequence[Line], cues: list[str], j: int) -> bool:
+    """A sentence right over a body paragraph."""
+    return pat.ends_sentence(lines[j].text) and j + 1 < len(cues) and cues[j + 1] == "body"
 
 
 def _next_body(cues: list[str], j: int) -> int | None:
@@ -219,7 +248,7 @@ def _next_body(cues: list[str], j: int) -> int | None:
 def _dek_like(line: Line, title: Line) -> bool:
     """A standfirst: a sentence, or a line much longer than the title above it."""
     n_words = pat.word_count(line.text)
-    if not 4 <= n_words <= DEK_MAX_WORDS:
+    if not 4 <= n_words <= DEK_MAX_WORDS or pat.WIRE_LEDE.match(line.text):
         return False
     if pat.ends_sentence(line.text):
         return True
@@ -251,6 +280,29 @@ def _kicker_above(cues: list[str], roles: list[str | None], title: int) -> bool:
     if k < 0 or cues[k] not in SECTION_CUES or roles[k] is not None:
         return False
     return k == 0 or cues[k - 1] not in {"chrome", "label", "section", "short", "title"}
+
+
+def _lists(lines: Sequence[Line], cues: list[str], roles: list[str | None]) -> None:
+    """A run of list items under a paragraph is part of the body when a paragraph follows
+    it, or when the paragraph above introduces it (ends with a colon)."""
+    i, n = 0, len(lines)
+    while i < n:
+        if not _list_item(lines, cues, roles, i):
+            i += 1
+            continue
+        end = i
+        while end + 1 < n and _list_item(lines, cues, roles, end + 1):
+            end += 1
+        before = i > 0 and cues[i - 1] == "body" and roles[i - 1] in {None, "body"}
+        after = end + 1 < n and cues[end + 1] == "body"
+        if before and (after or lines[i - 1].text.endswith(":")):
+            for k in range(i, end + 1):
+                roles[k] = "body"
+        i = end + 1
+
+
+def _list_item(lines: Sequence[Line], cues: list[str], roles: list[str | None], i: int) -> bool:
+    return roles[i] is None and cues[i] in LIST_CUES and LIST_ITEM.match(lines[i].text) is not None
 
 
 def _bodies(lines: Sequence[Line], cues: list[str], roles: list[str | None]) -> None:
