@@ -69,10 +69,11 @@ def test_show_json_follows_the_export_schema(db: str) -> None:
     assert set(record["page"]) == {"sha256", "source", "url", "site"}
     assert record["authors"] == ["Marcus Stanley"]
     assert record["bio"].startswith("Marcus Stanley is the Director")
-    assert len(record["paragraphs"]) == 5
+    # the line under the title is a full sentence right over the first paragraph: taken as
+    # the opening paragraph, not a dek (see segment/roles.py `_opening_sentence`)
+    assert len(record["paragraphs"]) == 6
     assert {p["role"] for p in record["parts"]} == {
         "title",
-        "dek",
         "body",
         "bio",
         "caption",
