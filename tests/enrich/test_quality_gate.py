@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from tests.enrich.conftest import FIXTURES, article_from_text
-
 from newsmill.enrich.extract import find_in_articles
+
+from .conftest import FIXTURES, article_from_text
 
 if TYPE_CHECKING:
     from spacy.language import Language

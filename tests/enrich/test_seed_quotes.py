@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from tests.enrich.conftest import seed_articles
 
 from newsmill.enrich.extract import Findings, find_in_articles
+
+from .conftest import seed_articles
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -7,7 +7,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from tests.enrich.conftest import FIXTURES
 from typer.testing import CliRunner
 
 from newsmill.cli import app
@@ -16,6 +15,8 @@ from newsmill.enrich.run import enrich_articles
 from newsmill.ingest import ingest
 from newsmill.options import EnrichOptions, Options
 from newsmill.store.db import connect
+
+from .conftest import FIXTURES
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from newsmill.enrich import aliases, vocab
@@ -169,12 +170,30 @@ def _extend_left(span: Span) -> int:
 def _title_before(text: str, start: int) -> str:
     """The title written right before a name ("Secretary of State Antony Blinken")."""
     window = text[max(0, start - 40) : start]
-    for title in vocab.ordered("titles.txt"):
-        pattern = re.escape(title).replace(r"\.", r"\.?") + r"\s+$"
-        match = re.search(r"(?:^|\s)(" + pattern + ")", window, flags=re.IGNORECASE)
+    last_words, titles = _titles_before()
+    words = window.split()
+    if not window[-1:].isspace() or not words or _bare(words[-1]) not in last_words:
+        return ""  # no title can end this window: skip the patterns
+    for title in titles:  # longest first: "Secretary of State" before "Secretary"
+        match = title.search(window)
         if match:
             return match.group(1).strip()
     return ""
+
+
+@lru_cache(maxsize=1)
+def _titles_before() -> tuple[frozenset[str], list[re.Pattern[str]]]:
+    """The last word of each title (dots dropped), and a pattern per title ending a window."""
+    titles = vocab.ordered("titles.txt")
+    patterns = [
+        re.compile(r"(?:^|\s)(" + re.escape(t).replace(r"\.", r"\.?") + r"\s+$)", re.IGNORECASE)
+        for t in titles
+    ]
+    return frozenset(_bare(title.split()[-1]) for title in titles), patterns
+
+
+def _bare(word: str) -> str:
+    return word.replace(".", "").lower()
 
 
 def _dedupe(mentions: list[LocalMention]) -> list[LocalMention]:

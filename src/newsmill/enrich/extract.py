@@ -7,7 +7,7 @@ Names are still the in-article names; `enrich.run` turns them into corpus entiti
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sized
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -35,10 +35,19 @@ class Findings:
     speakers: list[int | None] = field(default_factory=list)  # mention index per quote
 
 
-def find_in_articles(nlp: Language, articles: Sequence[Article]) -> Iterator[Findings]:
-    """Entities and quotes of each article; articles without body text yield empty findings."""
-    bodies = [body_text(article) for article in articles]
-    for body, doc in parse_bodies(nlp, bodies):
+def find_in_articles(
+    nlp: Language, articles: Iterable[Article], n_process: int = 1, count: int | None = None
+) -> Iterator[Findings]:
+    """Entities and quotes of each article, in order; articles are read lazily.
+
+    Articles without body text yield empty findings. `n_process` > 1 parses in that many
+    forked workers (see `nlp.parse_bodies`); our logic runs here on the parsed Docs.
+    `count` (taken from `articles` when it has a length) sizes the batches.
+    """
+    if count is None and isinstance(articles, Sized):
+        count = len(articles)
+    bodies = (body_text(article) for article in articles)
+    for body, doc in parse_bodies(nlp, bodies, n_process, count):
         yield findings_of(body, doc)
 
 

@@ -12,8 +12,11 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+import numpy
 
 from newsmill.enrich import vocab
 from newsmill.enrich.entities import LocalMention
@@ -26,6 +29,7 @@ if TYPE_CHECKING:
 OPENING_MARKS = "“„«"
 CLOSING_MARKS = "”»"
 STRAIGHT_MARKS = '"'
+ANY_MARK = re.compile(f"[{OPENING_MARKS}{CLOSING_MARKS}{STRAIGHT_MARKS}]")
 #: A quote with fewer words and no speech cue is a scare quote, not a quotation.
 MIN_UNATTRIBUTED_WORDS = 4
 #: A quoted run of this many capitalised words or fewer is a title or name, not a quote.
@@ -96,8 +100,8 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     open_at: int | None = None
     paragraphs = _paragraph_bounds(text)
     for index, (start, end) in enumerate(paragraphs):
-        for i in range(start, end):
-            char = text[i]
+        for mark in ANY_MARK.finditer(text, start, end):  # other characters change nothing
+            i, char = mark.start(), mark.group()
             if char in OPENING_MARKS or (open_at is None and _opens(text, i, start)):
                 if open_at is None or text[start:i].strip():
                     open_at = i + 1  # else: a continued quote re-opens its new paragraph
@@ -150,10 +154,10 @@ def extract_quotes(body: BodyText, doc: Doc, mentions: list[LocalMention]) -> li
     """All quotes of one article body, direct ones first resolved, then indirect ones."""
     spans = quoted_spans(body.text)
     inside = _inside_mask(len(body.text), spans)
-    direct = [_direct(doc, span, inside) for span in spans]
+    direct = [_direct(doc, body.text, span, inside) for span in spans]
     _share_speakers(doc, direct)
     kept = [q for q in direct if _is_quotation(body.text, q)]
-    indirect = _indirect(doc, inside, spans)
+    indirect = _indirect(doc, body.text, inside)
     quotes = _merge_mixed(kept, indirect)
     for quote in quotes:
         if quote.speaker is not None:
@@ -179,30 +183,30 @@ def _is_quotation(text: str, quote: FoundQuote) -> bool:
 # --- direct quotes -----------------------------------------------------------------
 
 
-def _direct(doc: Doc, span: tuple[int, int], inside: bytearray) -> FoundQuote:
+def _direct(doc: Doc, text: str, span: tuple[int, int], inside: bytearray) -> FoundQuote:
     quote = FoundQuote(span[0], span[1], "direct", marks=[span])
     verb = _nearest_cue(doc, span, inside)
     if verb is None:
-        verb = _colon_clause(doc, span, inside)
+        verb = _colon_clause(doc, text, span, inside)
     if verb is not None:
         quote.cue = verb
         quote.speaker = _speaker_of(verb, inside)
     if quote.speaker is None:
-        quote.speaker = _according_to(doc, span, inside)
+        quote.speaker = _according_to(doc, text, span, inside)
     if quote.speaker is None:
-        quote.speaker = _dash_speaker(doc, span)
+        quote.speaker = _dash_speaker(text, span)
     return quote
 
 
-def _dash_speaker(doc: Doc, span: tuple[int, int]) -> Speaker | None:
+def _dash_speaker(text: str, span: tuple[int, int]) -> Speaker | None:
     """`“...” ― Name, place` at the end of a paragraph."""
     close = span[1] + 1
-    match = DASH_SPEAKER.match(doc.text, close)
+    match = DASH_SPEAKER.match(text, close)
     if match is None:
         return None
     start = match.start(1)
     end = start + len(match.group(1).split(",")[0].rstrip())
-    return Speaker(start, end, doc.text[start:end], "unknown")
+    return Speaker(start, end, text[start:end], "unknown")
 
 
 def _sentences_of(doc: Doc, span: tuple[int, int]) -> list[Span]:
@@ -237,34 +241,34 @@ def _is_cue(token: Token, verbs: frozenset[str]) -> bool:
     )
 
 
-def _colon_clause(doc: Doc, span: tuple[int, int], inside: bytearray) -> Token | None:
+def _colon_clause(doc: Doc, text: str, span: tuple[int, int], inside: bytearray) -> Token | None:
     """A quote hanging on a clause (`X highlighted a decline: “...”`): the clause's verb."""
     for sent in _sentences_of(doc, span):
         root = sent.root
         subject = _subject(root)
         if inside[root.idx] or root.pos_ not in ("VERB", "AUX") or subject is None:
             continue
-        before = doc.text[max(span[0] - 4, sent.start_char) : span[0]]
+        before = text[max(span[0] - 4, sent.start_char) : span[0]]
         named = subject.ent_type_ == "PERSON" or subject.lower_ in PERSON_PRONOUNS
-        if ":" in before or (named and _long_enough(doc, span)):
+        if ":" in before or (named and _long_enough(text, span)):
             return root
     return None
 
 
-def _long_enough(doc: Doc, span: tuple[int, int]) -> bool:
-    return len(doc.text[span[0] : span[1]].split()) >= MIN_UNATTRIBUTED_WORDS
+def _long_enough(text: str, span: tuple[int, int]) -> bool:
+    return len(text[span[0] : span[1]].split()) >= MIN_UNATTRIBUTED_WORDS
 
 
-def _according_to(doc: Doc, span: tuple[int, int], inside: bytearray) -> Speaker | None:
+def _according_to(doc: Doc, text: str, span: tuple[int, int], inside: bytearray) -> Speaker | None:
     for sent in _sentences_of(doc, span):
-        speaker = _according_in(sent, inside)
+        speaker = _according_in(text, sent, inside)
         if speaker is not None:
             return speaker
     return None
 
 
-def _according_in(sent: Span, inside: bytearray) -> Speaker | None:
-    lowered = sent.text.lower()
+def _according_in(text: str, sent: Span, inside: bytearray) -> Speaker | None:
+    lowered = text[sent.start_char : sent.end_char].lower()
     for phrase in vocab.ordered("cue_phrases.txt"):
         at = lowered.find(phrase + " ")
         if at < 0 or inside[sent.start_char + at]:
@@ -360,9 +364,8 @@ def _mention_of(token: Token, inside: bytearray) -> Speaker:
     if named and not token.ent_type_:  # "The ambassador, Peter Lind, insisted"
         token = named[0]
     if token.ent_type_:
-        ent = next((e for e in doc.ents if e.start <= token.i < e.end), None)
-        if ent is not None:
-            return Speaker(ent.start_char, ent.end_char, ent.text, "unknown")
+        ent = _entity_around(token)
+        return Speaker(ent.start_char, ent.end_char, ent.text, "unknown")
     if token.pos_ == "PRON":
         return Speaker(token.idx, token.idx + len(token.text), token.text, "unknown")
     left = token.left_edge.i
@@ -375,6 +378,16 @@ def _mention_of(token: Token, inside: bytearray) -> Speaker:
         left += 1
     span = doc[left : right + 1]
     return Speaker(span.start_char, span.end_char, span.text, "unknown")
+
+
+def _entity_around(token: Token) -> Span:
+    """The entity span a token tagged with an entity type belongs to."""
+    doc, start, end = token.doc, token.i, token.i + 1
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return doc[start:end]
 
 
 def _resolve(
@@ -485,16 +498,12 @@ def _role_noun(span: Span, head: Token) -> Token:
 # --- indirect and mixed quotes -------------------------------------------------------
 
 
-def _indirect(doc: Doc, inside: bytearray, spans: list[tuple[int, int]]) -> list[FoundQuote]:
+def _indirect(doc: Doc, text: str, inside: bytearray) -> list[FoundQuote]:
     """`X said (that) ...`, `X told Y that ...`, and `according to X, ...`."""
     verbs = vocab.words("speech_verbs.txt")
     found: list[FoundQuote] = []
-    for token in doc:
-        if (
-            token.lemma_.lower() not in verbs
-            or token.pos_ not in ("VERB", "AUX")
-            or inside[token.idx]
-        ):
+    for token in _verbs(doc):
+        if token.lemma_.lower() not in verbs or inside[token.idx]:
             continue
         clause = next((c for c in token.children if c.dep_ == "ccomp"), None)
         if clause is None:
@@ -506,8 +515,17 @@ def _indirect(doc: Doc, inside: bytearray, spans: list[tuple[int, int]]) -> list
         if end - start < 3:
             continue
         found.append(FoundQuote(start, end, "indirect", cue=token, speaker=speaker))
-    found.extend(_according_quotes(doc, inside))
+    found.extend(_according_quotes(doc, text, inside))
     return found
+
+
+def _verbs(doc: Doc) -> Iterator[Token]:
+    """Tokens tagged VERB or AUX (read off one array: making every Token is slow)."""
+    from spacy.symbols import AUX, POS, VERB
+
+    tags = doc.to_array(POS)
+    for i in (numpy.flatnonzero((tags == VERB) | (tags == AUX))).tolist():
+        yield doc[i]
 
 
 def _clause_bounds(clause: Token, verb: Token) -> tuple[int, int]:
@@ -522,14 +540,13 @@ def _clause_bounds(clause: Token, verb: Token) -> tuple[int, int]:
     return doc[left].idx, doc[right].idx + len(doc[right].text)
 
 
-def _according_quotes(doc: Doc, inside: bytearray) -> list[FoundQuote]:
+def _according_quotes(doc: Doc, text: str, inside: bytearray) -> list[FoundQuote]:
     found = []
     for sent in doc.sents:
-        speaker = _according_in(sent, inside)
+        speaker = _according_in(text, sent, inside)
         if speaker is None:
             continue
         start, end = sent.start_char, sent.end_char
-        text = doc.text
         if speaker.end < end and speaker.start - start < 20:
             start = speaker.end  # "According to X, the clause..."
         else:

@@ -2,27 +2,30 @@
 
 `enrich_articles` is the one entry point for ingest and for `newsmill enrich`. It is safe
 to run again: an article's old mentions, quotes and figures are replaced, never doubled.
+Articles stream from the store through one `nlp.pipe`, run in one worker process per CPU
+when there are enough of them (`nlp.processes_for`); one article is parsed right here.
 """
 
 from __future__ import annotations
 
 import importlib
+import itertools
 import logging
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from newsmill.enrich import store
 from newsmill.enrich.extract import Findings, find_in_articles
-from newsmill.enrich.nlp import load_pipeline
+from newsmill.enrich.nlp import load_pipeline, processes_for
 from newsmill.model import Article
 from newsmill.options import EnrichOptions
 from newsmill.store.write import transaction
 
 log = logging.getLogger(__name__)
 
-#: Articles per transaction (and per spaCy batch).
+#: Articles per transaction (and per read from the store).
 BATCH_SIZE = 32
 
 
@@ -56,12 +59,13 @@ def enrich_articles(
     nlp = load_pipeline(options.spacy_model)
     figures = _figures_plugin()
     touched: set[str] = set()
-    for first in range(0, len(ids), BATCH_SIZE):
-        batch = ids[first : first + BATCH_SIZE]
-        articles = store.load_articles(db, batch)
-        stats.missing += len(batch) - len(articles)
+    articles = _read_articles(db, ids, stats)
+    findings = find_in_articles(
+        nlp, articles, processes_for(len(ids), options.processes), count=len(ids)
+    )
+    for batch in _batches(findings, BATCH_SIZE):
         with transaction(db):
-            for found in find_in_articles(nlp, articles):
+            for found in batch:
                 count = _store_figures(db, figures, found.article)
                 touched |= store.write_findings(db, found, options.spacy_model, count)
                 _count(stats, found, count)
@@ -69,6 +73,23 @@ def enrich_articles(
     stats.entities = len(touched)
     log.info("enrich: %s", stats.as_dict())
     return stats
+
+
+def _read_articles(
+    db: sqlite3.Connection, ids: Sequence[str], stats: EnrichStats
+) -> Iterator[Article]:
+    """The stored articles, read `BATCH_SIZE` at a time as the parser asks for them."""
+    for first in range(0, len(ids), BATCH_SIZE):
+        batch = ids[first : first + BATCH_SIZE]
+        articles = store.load_articles(db, batch)
+        stats.missing += len(batch) - len(articles)
+        yield from articles
+
+
+def _batches(items: Iterable[Findings], size: int) -> Iterator[list[Findings]]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
 
 
 def _count(stats: EnrichStats, found: Findings, figures: int) -> None:
