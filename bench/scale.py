@@ -5,8 +5,10 @@ Pages are synthetic (`newsmill.run.synthetic`: seed paragraphs with their words 
 site chrome, some copies), written as JSON Lines, deterministic for a given --seed.
 Each configuration runs `newsmill run --no-enrich` in a fresh process; a sampler sums the
 resident memory of that process and all its descendants (Ray's raylet, GCS and workers
-included) every 0.2 s. The baseline beside it is plain `newsmill ingest --no-enrich` (one
-process, SQLite) on the same pages, when --ingest is given.
+included) every 0.2 s, and the machine's load average beside it (other work on a shared
+machine slows every configuration, and the parallel ones most). The baseline beside it
+is plain `newsmill ingest --no-enrich` (one process, SQLite) on the same pages, when
+--ingest is given.
 
     python bench/scale.py --seeds examples/pages --pages 20000 [--big 200000] [--ingest]
 """
@@ -31,7 +33,7 @@ from newsmill.run.synthetic import write_jsonl_pages
 
 NEWSMILL = str(Path(sys.executable).parent / "newsmill")
 PER_FILE = 250  # pages per JSON Lines file
-HEADER = ("configuration", "pages", "seconds", "pages/s", "speed-up", "peak RSS")
+HEADER = ("configuration", "pages", "seconds", "pages/s", "speed-up", "peak RSS", "load")
 
 
 @dataclass(slots=True)
@@ -40,6 +42,7 @@ class Result:
     pages: int
     seconds: float
     peak_rss: int
+    load: float  # mean 1-minute load average of the machine during the run
 
     @property
     def rate(self) -> float:
@@ -60,6 +63,7 @@ def measure(name: str, command: list[str], pages: int) -> Result:
     started = time.monotonic()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
+    loads: list[float] = []
     stop = threading.Event()
 
     def sample() -> None:
@@ -70,6 +74,7 @@ def measure(name: str, command: list[str], pages: int) -> Result:
                 peak = max(peak, tree_rss(handle))
             except psutil.NoSuchProcess:
                 return
+            loads.append(os.getloadavg()[0])
             stop.wait(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -83,7 +88,7 @@ def measure(name: str, command: list[str], pages: int) -> Result:
     done = pages
     if out.strip().startswith("{"):
         done = int(json.loads(out)["pages"]) + int(json.loads(out)["dupes"])
-    return Result(name, done, seconds, peak)
+    return Result(name, done, seconds, peak, sum(loads) / max(len(loads), 1))
 
 
 def run_command(inputs: Path, out: Path, executor: str, workers: int) -> list[str]:
@@ -151,14 +156,15 @@ def main() -> None:
 def print_table(results: list[Result]) -> None:
     base = next((r for r in results if r.name == "local, 1 worker"), None)
     two = next((r for r in results if r.name == "local, 2 workers"), None)
-    name, pages, seconds, rate, speedup, rss = HEADER
-    print(f"{name:<36} {pages:>8} {seconds:>8} {rate:>8} {speedup:>9} {rss:>9}")
+    name, pages, seconds, rate, speedup, rss, load = HEADER
+    print(f"{name:<36} {pages:>8} {seconds:>8} {rate:>8} {speedup:>9} {rss:>9} {load:>5}")
     for r in results:
         speedup = f"{r.rate / base.rate:.2f}x" if base and base.rate else ""
         print(
             f"{r.name:<36} {r.pages:>8,} {r.seconds:>8.1f} {r.rate:>8.0f} {speedup:>9} "
-            f"{r.peak_rss / 2**20:>7.0f}MB"
+            f"{r.peak_rss / 2**20:>7.0f}MB {r.load:>5.1f}"
         )
+    print(f"load: mean 1-minute load average during the run, on {os.cpu_count()} CPUs")
     ray = next((r for r in results if r.name.startswith("ray")), None)
     if two and ray:
         print(

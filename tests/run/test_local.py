@@ -130,3 +130,17 @@ def test_distributed_dedup_matches_dedup_in_memory(reference: Path) -> None:
     )
     assert got == expected
     assert len(got) > 10
+
+
+@pytest.mark.parametrize(("partitions", "check_pairs"), [(1, 20_000), (5, 10)])
+def test_the_number_of_partitions_changes_no_cluster(
+    synthetic: Path, reference: Path, tmp_path: Path, partitions: int, check_pairs: int
+) -> None:
+    """Pairs checked in two partitions or in many (most pairs' articles in different
+    ones) give the clusters, members and links of the reference run, row for row."""
+    out = tmp_path / "parts"
+    stats = run_local([synthetic], out, partitions=partitions, check_pairs=check_pairs)
+    assert stats.links > 10
+    for folder in ("clusters", "members", "links"):
+        path = f"{folder}/{folder}.parquet"
+        assert pq.read_table(out / path).to_pylist() == pq.read_table(reference / path).to_pylist()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsmill.dedup.cluster import Copy, Link, Membership, UnionFind, memberships
-from newsmill.dedup.links import accept, check_pairs, is_listing, sketches
+from newsmill.dedup.links import Checked, Sketch, accept, check_pairs, is_listing, sketches
 from newsmill.dedup.lsh import band_keys, candidate_pairs
 from newsmill.dedup.signatures import Signed, sign
 from newsmill.dedup.stats import DedupStats
@@ -108,13 +108,21 @@ def cluster_texts(
     pairs = np.unique(pairs, axis=0) if len(pairs) else pairs
     uf, accepted = link_pairs(texts, signed, pairs, options, stats)
     by_id = {t.copy.id: t.copy for t in texts}
+    links = links_by_root(uf, accepted)
     out: list[Membership] = []
     for root, members in uf.groups().items():
-        member_set = set(members)
-        group_links = [link for link in accepted if link.article in member_set]
-        out.extend(memberships(root, [by_id[m] for m in members], group_links))
+        out.extend(memberships(root, [by_id[m] for m in members], links[root]))
     stats.clusters = len(uf.groups())
     return out, accepted, stats
+
+
+def links_by_root(uf: UnionFind, links: Iterable[Link]) -> dict[str, list[Link]]:
+    """Accepted links by the root of their cluster, in order (one pass, not one per
+    cluster)."""
+    out: dict[str, list[Link]] = defaultdict(list)
+    for link in links:
+        out[uf.find(link.article)].append(link)
+    return out
 
 
 def link_pairs(
@@ -126,22 +134,57 @@ def link_pairs(
 ) -> tuple[UnionFind, list[Link]]:
     """From candidate pairs (indexes into ``texts``) to accepted links and the union-find
     over them: check each pair, tell listing pages apart, accept links (counted in
-    ``stats``). Shared by the in-memory clustering and the distributed one."""
+    ``stats``). Shared by the in-memory clustering and the distributed one, which runs
+    the same three steps (`check_links`, `listing_parents`, `accept_links`) apart."""
     ids = [t.copy.id for t in texts]
     found = sketches(ids, signed)
-    checked = check_pairs(((ids[i], ids[j]) for i, j in pairs.tolist()), found, options)
-    uf = UnionFind()
-    for text in texts:
-        uf.add(text.copy.id, text.copy.rank)
+    checked = check_links(ids, found, pairs, options)
+    listing = listing_parents({link.parent for link in checked.partial}, ids, found, pairs)
+    return accept_links(checked, [t.copy for t in texts], found, listing, options, stats)
+
+
+def check_links(
+    ids: Sequence[str], found: Mapping[str, Sketch], pairs: NDArray[np.int64], options: DedupOptions
+) -> Checked:
+    """Check each candidate pair (indexes into ``ids``), in order: exact, near or partial."""
+    return check_pairs(((ids[i], ids[j]) for i, j in pairs.tolist()), found, options)
+
+
+def listing_parents(
+    parents: Iterable[str],
+    ids: Sequence[str],
+    found: Mapping[str, Sketch],
+    pairs: NDArray[np.int64],
+) -> set[str]:
+    """Which of these containers are listing pages, judged against every text they are a
+    candidate pair with (``pairs``, sorted, must hold all of each parent's pairs)."""
+    wanted = set(parents)
     partners: dict[str, list[str]] = defaultdict(list)
     for i, j in pairs.tolist():
-        partners[ids[i]].append(ids[j])
-        partners[ids[j]].append(ids[i])
-    listing = {
+        if ids[i] in wanted:
+            partners[ids[i]].append(ids[j])
+        if ids[j] in wanted:
+            partners[ids[j]].append(ids[i])
+    return {
         parent
-        for parent in {link.parent for link in checked.partial}
+        for parent in wanted
         if is_listing(found[parent], [found[p] for p in partners[parent]])
     }
+
+
+def accept_links(
+    checked: Checked,
+    copies: Iterable[Copy],
+    found: Mapping[str, Sketch],
+    listing: set[str],
+    options: DedupOptions,
+    stats: DedupStats,
+) -> tuple[UnionFind, list[Link]]:
+    """Accept checked links into a union-find over ``copies`` (every text in a checked
+    link must be one); ``found`` needs only the sketches of texts in partial links."""
+    uf = UnionFind()
+    for copy in copies:
+        uf.add(copy.id, copy.rank)
     accepted, refused = accept(checked, uf, found, {}, options, listing)
     stats.count_links(accepted, refused, checked.pairs)
     return uf, accepted

@@ -10,7 +10,11 @@ shard of input files)::
     segment     pages + counts -> articles/, lines/, skipped/segment/
     signatures  articles -> signatures/, bands/part-P/, fingerprints/part-P/ (by key)
     candidates  bands + fingerprints of part P -> pairs/part-P  (articles sharing a key)
-    clusters    pairs + signatures -> links/, clusters/, members/  (one task: union-find)
+    check       pairs of articles of part Q + those articles -> checks/, check_texts/,
+                listing/  (one partition per so many pairs; a pair is checked in the
+                partition of its first article)
+    clusters    checks + check_texts + listing -> links/, clusters/, members/  (one task:
+                accepting and union-find, over links only)
     enrich      articles -> mentions/, quotes/, figures/, enriched/  (NLP model per worker)
 
 The plan is saved in the dataset's manifest, so a rerun of the same command reuses it and
@@ -37,7 +41,7 @@ from newsmill.run.executor import Executor
 
 log = logging.getLogger(__name__)
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2  # 2: pairs checked per partition (check stage)
 
 #: progress(stage, done, total): pages (input files for `read`) done of the total
 Progress = Callable[[str, int, int], None]
@@ -52,6 +56,9 @@ class RunSettings:
     shard_files: int = 500  # input files per shard at most ...
     shard_bytes: int = 4 * 1024 * 1024  # ... and bytes per shard at most
     partitions: int = 16  # hash partitions of each shuffle
+    # Candidate pairs per partition of the pair checks. Each check partition reads every
+    # shard's signatures, so more partitions cost more reading; fewer hold more sketches.
+    check_pairs: int = 20_000
     enrich: bool = True
 
 
@@ -175,7 +182,7 @@ def run_pipeline(
     segmented = runner.stage(
         "segment",
         [
-            t.Task("segment", shard_name(i), t.segment_task, (dataset, i, options), pages[i])
+            t.Task("segment", shard_name(i), t.segment_task, (dataset, i, options, n), pages[i])
             for i in shards
         ],
     )
@@ -191,15 +198,26 @@ def run_pipeline(
             for i in shards
         ],
     )
-    runner.stage(
+    candidates = runner.stage(
         "candidates",
         [
             t.Task("candidates", part_name(p), t.candidates_task, (dataset, p, options), per_part)
             for p in parts
         ],
     )
+    checks = check_partitions(sum(s["pairs"] for s in candidates.values()), settings)
+    runner.stage(
+        "check",
+        [
+            t.Task(
+                "check", part_name(p), t.check_task, (dataset, p, options, checks), total // checks
+            )
+            for p in range(checks)
+        ],
+    )
     clusters = runner.stage(
-        "clusters", [t.Task("clusters", "all", t.clusters_task, (dataset, options), total)]
+        "clusters",
+        [t.Task("clusters", "all", t.clusters_task, (dataset, options, checks), total)],
     )["all"]
     stats.links, stats.clusters = clusters["links"], clusters["clusters"]
     if settings.enrich and options.enrich.enabled:
@@ -216,6 +234,12 @@ def run_pipeline(
             setattr(stats, key, sum(s[key] for s in enriched.values()))
     stats.seconds = time.monotonic() - started
     return stats
+
+
+def check_partitions(pairs: int, settings: RunSettings) -> int:
+    """Partitions of the pair checks: enough to keep each one's share of the candidate
+    pairs (and so of their articles' sketches) small; at least two, for two workers."""
+    return max(-(-pairs // max(settings.check_pairs, 1)), 2)
 
 
 class _Runner:
@@ -270,6 +294,7 @@ def _manifest(
         "sources": [os.path.abspath(s) if s != "-" else s for s in sources],
         "options": _options_record(options),
         "partitions": settings.partitions,
+        "check_pairs": settings.check_pairs,
     }
     fingerprint = json.loads(json.dumps(fingerprint))  # as it reads back: tuples are lists
     saved = dataset.read_manifest()

@@ -14,6 +14,10 @@ from typing import Any
 
 import pyarrow as pa
 
+from newsmill.dedup.batch import Text
+from newsmill.dedup.cluster import Copy, Link
+from newsmill.dedup.containment import PartialLink
+from newsmill.dedup.links import Sketch
 from newsmill.enrich.extract import Findings
 from newsmill.model import Article, Figure, HtmlMeta, Line, Mention, Page, Part, Quote, Skip
 from newsmill.store.export import ARTICLE_SCHEMA, LINE_SCHEMA
@@ -56,6 +60,7 @@ SIGNATURE_SCHEMA = pa.schema(
         ("has_title", pa.bool_()),
         ("has_authors", pa.bool_()),
         ("minhash", pa.list_(pa.uint32())),
+        ("text", pa.string()),  # the text dedup signs (the body), for checking pairs
     ]
 )
 BAND_SCHEMA = pa.schema([("key", pa.int64()), ("shard", pa.int32()), ("row", pa.int32())])
@@ -63,6 +68,41 @@ FINGERPRINT_SCHEMA = pa.schema([("fp", pa.uint64()), ("shard", pa.int32()), ("ro
 PAIR_SCHEMA = pa.schema(
     [("a_shard", pa.int32()), ("a_row", pa.int32()), ("b_shard", pa.int32()), ("b_row", pa.int32())]
 )
+#: A link found checking one pair (``a`` < ``b``: the pair's article refs, for order);
+#: kind ``partial`` is a partial copy (``article``) of ``other`` still to be resolved.
+CHECK_SCHEMA = pa.schema(
+    [
+        ("a", pa.int64()),
+        ("b", pa.int64()),
+        ("article", pa.string()),
+        ("other", pa.string()),
+        ("kind", pa.string()),
+        ("score", pa.float64()),
+        ("cover", pa.float64()),
+        ("parent_size", pa.int64()),
+        ("at_start", pa.bool_()),
+    ]
+)
+#: A text in a checked link: what makes it canonical (`dedup.cluster.Copy`) and, for a
+#: text in a partial link, its sketch (`dedup.links.Sketch`, which resolving needs).
+CHECK_TEXT_SCHEMA = pa.schema(
+    [
+        ("id", pa.string()),
+        ("rank", pa.int64()),
+        ("partial", pa.bool_()),
+        ("has_title", pa.bool_()),
+        ("has_authors", pa.bool_()),
+        ("paragraphs", pa.int64()),
+        ("words", pa.int64()),
+        ("minhash", pa.list_(pa.uint32())),
+        ("exact", pa.uint64()),
+        ("sketch_words", pa.int64()),
+        ("shingles", pa.list_(pa.uint64())),
+        ("fingerprints", pa.list_(pa.uint64())),
+        ("lead", pa.list_(pa.uint64())),
+    ]
+)
+LISTING_SCHEMA = pa.schema([("article", pa.string())])
 CLUSTER_SCHEMA = pa.schema([("id", pa.string()), ("canonical", pa.string()), ("size", pa.int64())])
 MEMBER_SCHEMA = pa.schema(
     [
@@ -328,3 +368,117 @@ def row_findings(
 
 def row_figure(row: Mapping[str, Any]) -> Figure:
     return Figure(**row)
+
+
+# --- pair checks -----------------------------------------------------------------------
+
+
+def check_rows(
+    checked: Iterable[Link | PartialLink], refs: Mapping[str, int]
+) -> list[dict[str, Any]]:
+    """Checked links as rows; ``refs`` gives each article's ref (shard << 32 | row)."""
+    rows = []
+    for link in checked:
+        cover: float | None
+        size: int | None
+        at_start: bool | None
+        if isinstance(link, PartialLink):
+            article, other, kind = link.child, link.parent, "partial"
+            score, cover, size, at_start = link.share, link.cover, link.parent_size, link.at_start
+        else:
+            article, other, kind = link.article, link.other, link.kind
+            score, cover, size, at_start = link.score, link.cover, None, None
+        a, b = sorted((refs[article], refs[other]))
+        rows.append(
+            {
+                "a": a,
+                "b": b,
+                "article": article,
+                "other": other,
+                "kind": kind,
+                "score": score,
+                "cover": cover,
+                "parent_size": size,
+                "at_start": at_start,
+            }
+        )
+    return rows
+
+
+def row_checked(row: Mapping[str, Any]) -> Link | PartialLink:
+    if row["kind"] == "partial":
+        return PartialLink(
+            row["article"],
+            row["other"],
+            row["score"],
+            row["cover"],
+            row["parent_size"],
+            row["at_start"],
+        )
+    return Link(row["article"], row["other"], row["kind"], row["score"], row["cover"])
+
+
+def check_text_row(copy: Copy, sketch: Sketch | None) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "id": copy.id,
+        "rank": copy.rank,
+        "partial": copy.partial,
+        "has_title": copy.has_title,
+        "has_authors": copy.has_authors,
+        "paragraphs": copy.paragraphs,
+        "words": copy.words,
+    }
+    if sketch is not None:
+        row |= {
+            "minhash": sketch.minhash,
+            "exact": sketch.exact,
+            "sketch_words": sketch.words,
+            "shingles": sketch.shingles,
+            "fingerprints": sketch.fingerprints,
+            "lead": sketch.lead,
+        }
+    return row
+
+
+#: The check-text columns of a `Copy`.
+COPY_COLUMNS = ["id", "rank", "partial", "has_title", "has_authors", "paragraphs", "words"]
+
+
+def row_copy(row: Mapping[str, Any]) -> Copy:
+    return Copy(
+        id=row["id"],
+        rank=row["rank"],
+        partial=row["partial"],
+        has_title=row["has_title"],
+        has_authors=row["has_authors"],
+        paragraphs=row["paragraphs"],
+        words=row["words"],
+    )
+
+
+#: The signature columns that make an article's dedup text back (`signature_text`).
+SIGNATURE_TEXT_COLUMNS = [
+    "article",
+    "shard",
+    "row",
+    "copy_words",
+    "paragraphs",
+    "partial",
+    "has_title",
+    "has_authors",
+    "text",
+]
+
+
+def signature_text(row: Mapping[str, Any]) -> Text:
+    """The dedup text a signature row was made from (rank: the article's ref)."""
+    copy = Copy(
+        id=row["article"],
+        rank=(row["shard"] << 32) | row["row"],
+        partial=row["partial"],
+        has_title=row["has_title"],
+        has_authors=row["has_authors"],
+        paragraphs=row["paragraphs"],
+        words=row["copy_words"],
+    )
+    return Text(copy, row["text"])

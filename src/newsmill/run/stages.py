@@ -7,7 +7,8 @@ them one shard at a time from the dataset folder, and any executor runs those ta
 - chrome keys and counts: pages -> (site, key) repetition keys -> counts per key
 - segment: a page and its site's counts -> lines and articles
 - signatures: articles -> MinHash signatures and LSH band keys (dedup's own functions)
-- candidates and clusters: band buckets -> candidate pairs -> accepted links -> clusters
+- candidates, check and clusters: band buckets -> candidate pairs -> checked links per
+  partition -> accepted links -> clusters
 - enrich: articles -> entity mentions, quotes and figures (enrich's own functions)
 """
 
@@ -22,8 +23,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from newsmill.dedup.batch import Text, fingerprint_pairs, link_pairs, merge_signed, text_of
-from newsmill.dedup.cluster import Link, Membership, memberships
+from newsmill.dedup.batch import (
+    Text,
+    accept_links,
+    check_links,
+    fingerprint_pairs,
+    links_by_root,
+    listing_parents,
+    merge_signed,
+    text_of,
+)
+from newsmill.dedup.cluster import Copy, Link, Membership, UnionFind, memberships
+from newsmill.dedup.links import Checked, Sketch, sketches
 from newsmill.dedup.lsh import band_keys, candidate_pairs
 from newsmill.dedup.signatures import Signed, sign
 from newsmill.dedup.stats import DedupStats
@@ -40,7 +51,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Signed", "Text"]  # dedup types the tasks use, re-exported
+__all__ = ["Checked", "Copy", "Signed", "Sketch", "Text"]  # dedup types the tasks use, re-exported
 
 #: A hook a test uses to make one page fail (see `run.faults`); None in normal runs.
 PageCheck = Callable[[str, Page], None]
@@ -99,8 +110,9 @@ def segment_pages(
 # --- signatures and clusters ----------------------------------------------------------
 #
 # Dedup's own functions, cut where the data must move between workers: signatures per
-# shard, candidate pairs per hash partition of band keys and fingerprints, then checking,
-# accepting and union-find in one task.
+# shard, candidate pairs per hash partition of band keys and fingerprints, pair checks
+# per hash partition of the texts, then accepting and union-find (small: links only) in
+# one task.
 
 
 @dataclass(slots=True)
@@ -156,24 +168,69 @@ def sign_candidates(texts: Sequence[Text], options: DedupOptions, batch_size: in
     return merge_signed(parts)
 
 
-def cluster_pairs(
-    texts: Sequence[Text], signed: Signed, pairs: NDArray[np.int64], options: DedupOptions
-) -> Clusters:
-    """From candidate pairs (indexes into ``texts``) to clusters of two or more copies.
+@dataclass(slots=True)
+class CheckedPart:
+    """One partition's share of the pair checking (see `check_partition`)."""
 
-    The same linking as `dedup.batch.cluster_texts` (`link_pairs`). Articles in no
-    accepted link are clusters of one and are not listed.
+    checked: Checked  # the links of the pairs this partition owns, in pair order
+    listing: set[str]  # its containers that are listing pages
+    sketches: dict[str, Sketch]  # of every text it read
+
+
+def check_partition(
+    texts: Sequence[Text],
+    pairs: NDArray[np.int64],
+    owned: NDArray[np.bool_],
+    local: NDArray[np.bool_],
+    options: DedupOptions,
+) -> CheckedPart:
+    """Sign the texts again and check the candidate pairs of one partition of them.
+
+    ``pairs`` (indexes into ``texts``, sorted) are every pair with a text of this
+    partition (``local``) on either side, so that each container here is judged against
+    all its partners (`listing_parents`); only the ``owned`` pairs (those whose first
+    text is local) are checked for links, so every pair is checked once over all
+    partitions.
     """
-    out = Clusters()
-    sets, accepted = link_pairs(texts, signed, pairs, options, out.stats)
-    out.links = accepted
-    copies = {t.copy.id: t.copy for t in texts}
+    if not texts:
+        return CheckedPart(Checked(), set(), {})
+    ids = [t.copy.id for t in texts]
+    found = sketches(ids, sign_candidates(texts, options))
+    for sketch in found.values():
+        sketch.lead = sketch.lead.copy()  # a view keeps all the texts' shingles in memory
+    checked = check_links(ids, found, pairs[owned], options)
+    others = check_links(ids, found, pairs[~owned], options)
+    mine = {ids[i] for i in np.flatnonzero(local).tolist()}
+    parents = {link.parent for link in [*checked.partial, *others.partial]} & mine
+    return CheckedPart(checked, listing_parents(parents, ids, found, pairs), found)
+
+
+def cluster_checked(
+    checked: Checked,
+    copies: Mapping[str, Copy],
+    found: Mapping[str, Sketch],
+    listing: set[str],
+    options: DedupOptions,
+) -> Clusters:
+    """Clusters of two or more copies from pairs checked apart (`check_partition`), the
+    same as `dedup.batch.cluster_texts` finds: ``copies`` of every text in a checked link,
+    ``found`` sketches of those in partial links. Articles in no accepted link are
+    clusters of one and are not listed."""
+    stats = DedupStats()
+    sets, accepted = accept_links(checked, copies.values(), found, listing, options, stats)
+    return clusters_of(copies, sets, accepted, stats)
+
+
+def clusters_of(
+    copies: Mapping[str, Copy], sets: UnionFind, accepted: list[Link], stats: DedupStats
+) -> Clusters:
+    """The groups of two or more copies, in the order of their roots, with memberships."""
+    out = Clusters(links=accepted, stats=stats)
     groups = [g for g in sets.groups().items() if len(g[1]) > 1]
+    links = links_by_root(sets, accepted)
     for root, members in sorted(groups, key=lambda g: copies[g[0]].rank):
-        member_set = set(members)
-        group_links = [link for link in accepted if link.article in member_set]
         group = sorted((copies[m] for m in members), key=lambda c: c.rank)
-        found_members = memberships(root, group, group_links)
+        found_members = memberships(root, group, links[root])
         canonical = next(m.article for m in found_members if m.canonical)
         out.clusters.append((root, canonical, len(group)))
         out.members.extend(found_members)

@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 import xxhash
 
 from newsmill.dedup.cluster import Link
+from newsmill.dedup.signatures import mix64
 from newsmill.model import Page, Segmented, Skip
 from newsmill.options import Options
 from newsmill.run import records as rec
@@ -168,10 +169,14 @@ def counts_task(dataset: Dataset, part: int, options: Options) -> dict[str, Any]
     return _finish(dataset, "counts", unit, {"repeated": len(rows)})
 
 
-def _site_counts(
-    dataset: Dataset, pages: Sequence[Page], options: Options
-) -> dict[str, dict[int, int]]:
-    wanted = sorted({k for page in pages for k in stages.chrome_keys(page, options.segment)})
+def _site_counts(dataset: Dataset, shard: int, partitions: int) -> dict[str, dict[int, int]]:
+    """Pages per (site, key) of the keys on this shard's pages (those `keys_task` wrote)."""
+    unit = shard_name(shard) + ".parquet"
+    keys = [
+        dataset.read_table(dataset.path("chrome_keys", part_name(p), unit), columns=["key"])
+        for p in range(partitions)
+    ]
+    wanted = pc.unique(pa.concat_tables(keys).column("key"))
     found = dataset.read_folder(
         dataset.path("chrome_counts"), rec.COUNT_SCHEMA, filters=pc.field("key").isin(wanted)
     )
@@ -186,10 +191,10 @@ def _site_counts(
 # --- segment ---------------------------------------------------------------------------
 
 
-def segment_task(dataset: Dataset, shard: int, options: Options) -> dict[str, Any]:
+def segment_task(dataset: Dataset, shard: int, options: Options, partitions: int) -> dict[str, Any]:
     unit = shard_name(shard)
     pages = list(_kept_pages(dataset, shard))
-    counts = _site_counts(dataset, pages, options)
+    counts = _site_counts(dataset, shard, partitions)
     articles, lines, skips = [], [], []
     results = stages.segment_pages(
         pages, lambda page: counts.get(page.site, {}), options.segment, check_page
@@ -267,6 +272,7 @@ def _signature_row(
         "has_title": copy.has_title,
         "has_authors": copy.has_authors,
         "minhash": signed.minhash[index],
+        "text": text.text,
     }
 
 
@@ -318,33 +324,129 @@ def candidates_task(dataset: Dataset, part: int, options: Options) -> dict[str, 
     return _finish(dataset, "candidates", unit, {"pairs": len(unique)})
 
 
-def clusters_task(dataset: Dataset, options: Options) -> dict[str, Any]:
-    """Check every candidate pair, accept links and union-find them, in one task.
+def ref_partition(refs: np.ndarray, partitions: int) -> np.ndarray:
+    """Seeded hash partition of article refs (shard << 32 | row), vectorised."""
+    return mix64(refs.astype(np.uint64) ^ np.uint64(PARTITION_SEED)) % np.uint64(partitions)
 
-    Only the articles in some candidate pair are read and signed again here (their full
-    signatures are too big to shuffle), so memory follows the number of candidates.
+
+def check_task(dataset: Dataset, part: int, options: Options, partitions: int) -> dict[str, Any]:
+    """Check the candidate pairs of the articles of one hash partition.
+
+    The partition takes every pair with one of its articles on either side (the pairs
+    are small, the articles are not); only these pairs' articles are read and signed
+    again (full signatures are too big to shuffle), so memory follows one partition's
+    share of the candidates. It owns the pairs whose first article is its own: their
+    links, with what clustering needs of their articles, go to ``checks/``,
+    ``check_texts/``; its articles that are listing pages go to ``listing/``.
     """
-    pairs = dataset.read_folder(dataset.path("pairs"), rec.PAIR_SCHEMA)
-    columns = [pairs.column(c).to_numpy().astype(np.int64) for c in rec.PAIR_SCHEMA.names]
-    both = np.stack([(columns[0] << 32) | columns[1], (columns[2] << 32) | columns[3]], axis=1)
-    both = np.unique(both, axis=0) if len(both) else np.zeros((0, 2), np.int64)
-    refs = np.unique(both)
+    unit = part_name(part)
+    pairs = _read_pairs(dataset, dataset.path("pairs"))
+    mine = ref_partition(pairs, partitions) == part
+    pairs = pairs[mine[:, 0] | mine[:, 1]]
+    pairs = np.unique(pairs, axis=0) if len(pairs) else pairs
+    refs = np.unique(pairs)
     texts = _candidate_texts(dataset, refs)
-    index = np.searchsorted(refs, both)
-    signed = stages.sign_candidates(texts, options.dedup) if texts else None
-    found = (
-        stages.cluster_pairs(texts, signed, index, options.dedup)
-        if signed is not None
-        else stages.Clusters()
+    local = ref_partition(refs, partitions) == part
+    index = np.searchsorted(refs, pairs)
+    owned = local[index[:, 0]]
+    result = stages.check_partition(texts, index, owned, local, options.dedup)
+    _write_checked(dataset, unit, texts, result)
+    stats = {"candidates": int(owned.sum()), "pairs": result.checked.pairs}
+    return _finish(dataset, "check", unit, stats)
+
+
+def _read_pairs(dataset: Dataset, folder: str) -> np.ndarray:
+    """The pairs of article refs (shard << 32 | row) of a folder, (n, 2)."""
+    pairs = dataset.read_folder(folder, rec.PAIR_SCHEMA)
+    columns = [pairs.column(c).to_numpy().astype(np.int64) for c in rec.PAIR_SCHEMA.names]
+    return np.stack([(columns[0] << 32) | columns[1], (columns[2] << 32) | columns[3]], axis=1)
+
+
+def _write_checked(
+    dataset: Dataset, unit: str, texts: Sequence[stages.Text], result: stages.CheckedPart
+) -> None:
+    checked = result.checked
+    copies = {t.copy.id: t.copy for t in texts}
+    refs = {t.copy.id: t.copy.rank for t in texts}
+    partial = {name for link in checked.partial for name in (link.child, link.parent)}
+    linked = {name for link in checked.strong for name in (link.article, link.other)}
+    rows = [
+        rec.check_text_row(copies[name], result.sketches[name] if name in partial else None)
+        for name in sorted(partial | linked, key=refs.__getitem__)
+    ]
+    listing = [{"article": name} for name in sorted(result.listing)]
+    for folder, data, schema in (
+        ("checks", rec.check_rows([*checked.strong, *checked.partial], refs), rec.CHECK_SCHEMA),
+        ("check_texts", rows, rec.CHECK_TEXT_SCHEMA),
+        ("listing", listing, rec.LISTING_SCHEMA),
+    ):
+        dataset.write_table(dataset.path(folder, unit + ".parquet"), rec.table(data, schema))
+
+
+def clusters_task(dataset: Dataset, options: Options, partitions: int) -> dict[str, Any]:
+    """Accept the checked links and union-find them, in one task.
+
+    It reads links, not pairs or signatures: only the texts of partial links come with
+    their sketches (to resolve which container keeps them), so memory follows the links.
+    """
+    links = dataset.read_folder(dataset.path("checks"), rec.CHECK_SCHEMA)
+    links = links.sort_by([("a", "ascending"), ("b", "ascending")])
+    checked = stages.Checked()
+    for row in links.drop_columns(["a", "b"]).to_pylist():
+        link = rec.row_checked(row)
+        if isinstance(link, Link):
+            checked.strong.append(link)
+        else:
+            checked.partial.append(link)
+    marks = [dataset.done("check", part_name(p)) or {} for p in range(partitions)]
+    checked.pairs = sum(m.get("pairs", 0) for m in marks)
+    copies, found = _checked_texts(dataset)
+    listing = dataset.read_folder(dataset.path("listing"), rec.LISTING_SCHEMA)
+    clusters = stages.cluster_checked(
+        checked, copies, found, set(listing.column("article").to_pylist()), options.dedup
     )
-    _write_clusters(dataset, found)
+    _write_clusters(dataset, clusters)
     stats = {
-        "candidates": len(both),
-        "links": len(found.links),
-        "clusters": len(found.clusters),
-        **{k: getattr(found.stats, k) for k in ("exact", "near", "contained", "refused")},
+        "candidates": sum(m.get("candidates", 0) for m in marks),
+        "links": len(clusters.links),
+        "clusters": len(clusters.clusters),
+        **{k: getattr(clusters.stats, k) for k in ("exact", "near", "contained", "refused")},
     }
     return _finish(dataset, "clusters", "all", stats)
+
+
+def _checked_texts(
+    dataset: Dataset,
+) -> tuple[dict[str, stages.Copy], dict[str, stages.Sketch]]:
+    """The copies of every text in a checked link, and the sketches of those in partial
+    links (a text checked in several partitions is read once)."""
+    data = dataset.read_folder(dataset.path("check_texts"), rec.CHECK_TEXT_SCHEMA)
+    copies: dict[str, stages.Copy] = {}
+    for row in data.select(rec.COPY_COLUMNS).to_pylist():
+        if row["id"] not in copies:
+            copies[row["id"]] = rec.row_copy(row)
+    sketched = data.filter(pc.is_valid(data.column("shingles")))
+    found: dict[str, stages.Sketch] = {}
+    lists = {name: _lists(sketched.column(name)) for name in SKETCH_LISTS}
+    scalars = [sketched.column(name).to_pylist() for name in ("id", "exact", "sketch_words")]
+    for i, (name, exact, words) in enumerate(zip(*scalars, strict=True)):
+        if name not in found:
+            arrays = {key: v[o[i] : o[i + 1]] for key, (v, o) in lists.items()}
+            found[name] = stages.Sketch(exact=exact, words=words, **arrays)
+    return copies, found
+
+
+#: The array fields of `dedup.links.Sketch`, stored as list columns.
+SKETCH_LISTS = ("minhash", "shingles", "fingerprints", "lead")
+
+
+def _lists(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """The values of a list column, flat, and each row's offsets into them."""
+    lists = column.combine_chunks()
+    values = pc.list_flatten(lists).to_numpy()
+    offsets = np.zeros(len(lists) + 1, np.int64)
+    np.cumsum(pc.list_value_length(lists).fill_null(0).to_numpy(), out=offsets[1:])
+    return values, offsets
 
 
 def _candidate_texts(dataset: Dataset, refs: np.ndarray) -> list[stages.Text]:
@@ -353,10 +455,9 @@ def _candidate_texts(dataset: Dataset, refs: np.ndarray) -> list[stages.Text]:
     shards = refs >> 32
     for shard in np.unique(shards).tolist():
         rows = (refs[shards == shard] & 0xFFFFFFFF).tolist()
-        path = dataset.path("articles", shard_name(shard) + ".parquet")
-        data = dataset.read_table(path).take(rows).to_pylist()
-        for row, values in zip(rows, data, strict=True):
-            texts.append(stages.dedup_text(rec.row_article_texts(values), (shard << 32) | row))
+        path = dataset.path("signatures", shard_name(shard) + ".parquet")
+        data = dataset.read_table(path, columns=rec.SIGNATURE_TEXT_COLUMNS).take(rows)
+        texts.extend(rec.signature_text(row) for row in data.to_pylist())
     return texts
 
 
