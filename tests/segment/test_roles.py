@@ -58,6 +58,12 @@ def test_titles_in_scripts_without_case() -> None:
     body = "서울시의회는 화요일 학교 예산과 도로 보수 비용을 둘러싼 토론 끝에 예산안을 통과시켰다."
     result = _segment(f"{title}\n{body}\n{body}\n")
     assert result.articles[0].title == title
+    # a low body score leaves it to the title test itself, which must not ask for a capital
+    assert line_cues(split_lines(f"{title}\n"), [0.1], [False], 0.5) == ["title"]
+
+
+def test_repeated_image_slug_stays_alt_text() -> None:
+    assert line_cues(split_lines("harbour-strike-ends\n"), [0.1], [True], 0.5) == ["image_alt"]
 
 
 def test_byline_names_with_non_ascii_capitals() -> None:
@@ -70,6 +76,12 @@ def test_sentence_under_a_title_over_a_paragraph_is_the_opening_paragraph() -> N
     article = result.articles[0]
     assert article.dek is None and article.paragraphs[0] == opening
     # with a byline between them, the same line is the dek
+    result = _segment(f"Council passes the budget\n{opening}\nBy Ann Lee\n{PARAGRAPH}\n")
+    assert result.articles[0].dek == opening
+    # the same for a line long enough to look like body on its own
+    opening = "The council met on Tuesday evening to vote on the budget for the next year."
+    result = _segment(f"Council passes the budget\n{opening}\n{PARAGRAPH}\n{SECOND}\n")
+    assert result.articles[0].dek is None and result.articles[0].paragraphs[0] == opening
     result = _segment(f"Council passes the budget\n{opening}\nBy Ann Lee\n{PARAGRAPH}\n")
     assert result.articles[0].dek == opening
 

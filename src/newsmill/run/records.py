@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from typing import Any
 
 import pyarrow as pa
@@ -440,20 +440,12 @@ def check_text_row(copy: Copy, sketch: Sketch | None) -> dict[str, Any]:
     return row
 
 
-#: The check-text columns of a `Copy`.
-COPY_COLUMNS = ["id", "rank", "partial", "has_title", "has_authors", "paragraphs", "words"]
+#: The check-text columns of a `Copy`: its fields.
+COPY_COLUMNS = [f.name for f in fields(Copy)]
 
 
 def row_copy(row: Mapping[str, Any]) -> Copy:
-    return Copy(
-        id=row["id"],
-        rank=row["rank"],
-        partial=row["partial"],
-        has_title=row["has_title"],
-        has_authors=row["has_authors"],
-        paragraphs=row["paragraphs"],
-        words=row["words"],
-    )
+    return Copy(**{name: row[name] for name in COPY_COLUMNS})
 
 
 #: The signature columns that make an article's dedup text back (`signature_text`).

@@ -17,27 +17,26 @@ SENTENCE_END = re.compile(r"""[.!?…]["'”’)\]]*$|[.!?]\s*["'”’]$""")
 SPLIT_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
-def _char_class(test: Callable[[str], bool]) -> str:
-    """A regex character class of every BMP character passing ``test``, as ranges."""
-    ranges: list[tuple[int, int]] = []
-    for code in range(0x10000):
-        if test(chr(code)):
-            if ranges and ranges[-1][1] == code - 1:
-                ranges[-1] = (ranges[-1][0], code)
-            else:
-                ranges.append((code, code))
-    return (
-        "["
-        + "".join(
-            re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
-            for a, b in ranges
-        )
-        + "]"
+def _class_ranges(test: Callable[[str], bool]) -> str:
+    """The inside of a regex character class (no brackets) holding every BMP character
+    that passes ``test``, as ranges."""
+    codes = [ord(c) for c in map(chr, range(0x10000)) if test(c)]
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
     )
 
 
-#: Any upper-case letter, in any script that has case ("Çetin", "Łukasz", "Ósk").
-UPPER = _char_class(str.isupper)
+#: Every upper-case letter, in any script that has case ("Çetin", "Łukasz", "Ósk"), as the
+#: inside of a character class; `UPPER` is the class itself.
+UPPER_CHARS = _class_ranges(str.isupper)
+UPPER = f"[{UPPER_CHARS}]"
 
 # A person's name: 2-5 capitalised tokens, initials allowed, lower-case particles inside.
 NAME_TOKEN = rf"(?:{UPPER}[\w'’\-]*\.?|{UPPER}\.)"
@@ -68,7 +67,7 @@ IMAGE_SLUG = re.compile(
 #: The opening of wire copy: a place in capitals and an agency, then a dash
 #: ("WASHINGTON (Reuters) - ...", "ST. JOSEPH, Mich. (AP) — ..."). Always body.
 WIRE_LEDE = re.compile(
-    rf"^{UPPER}[{UPPER[1:-1]} .,'’\-]{{2,40}}(?:,\s*{UPPER}[\w.]*(?:\s{UPPER}[\w.]*)?)?"
+    rf"^{UPPER}[{UPPER_CHARS} .,'’\-]{{2,40}}(?:,\s*{UPPER}[\w.]*(?:\s{UPPER}[\w.]*)?)?"
     r"\s*\([^()]{2,30}\)\s*[—–-]\s"
 )
 SECTION_SEPARATOR = re.compile(r"\s(?:\||/|›|»|>|•|·)\s")
