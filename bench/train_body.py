@@ -16,7 +16,7 @@ import json
 import math
 import statistics
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -115,20 +115,27 @@ def fit(items: Sequence[PageRows], trained_on: str, rounds: int = CONTEXT_ROUNDS
     }
 
 
-def cross_val(
+def fold_models(
     target: Sequence[PageRows], extra: Sequence[PageRows], folds: int
-) -> list[list[float]]:
-    """Out-of-fold probabilities for `target` pages, folds grouped by host; `extra` pages
-    (another data set) join every training fold unless they share a host with the held
-    fold."""
-    from newsmill.segment.body import score_lines
-
+) -> Iterator[tuple[list[int], BodyModel]]:
+    """For each host-grouped fold of `target`: the held-out indices and a model that has
+    seen none of their hosts. `extra` pages (another data set) join every training fold
+    unless they share a host with the held fold."""
     groups = [item.page.host for item in target]
-    out: list[list[float]] = [[] for _ in target]
     for train, held in GroupKFold(n_splits=folds).split(np.zeros(len(target)), groups=groups):
         held_hosts = {groups[i] for i in held}
         pool = [target[i] for i in train] + [e for e in extra if e.page.host not in held_hosts]
-        model = model_from_dict(fit(pool, "cv"))
+        yield [int(i) for i in held], model_from_dict(fit(pool, "cv"))
+
+
+def cross_val(
+    target: Sequence[PageRows], models: Sequence[tuple[list[int], BodyModel]]
+) -> list[list[float]]:
+    """Out-of-fold probabilities for `target` pages, from `fold_models`' output."""
+    from newsmill.segment.body import score_lines
+
+    out: list[list[float]] = [[] for _ in target]
+    for held, model in models:
         for i in held:
             out[i] = score_lines(target[i].page.lines, model)
     return out
