@@ -1,8 +1,8 @@
 """Metadata of a single-article HTML page: title, authors, date, site, description, body.
 
-One lxml parse serves everything: our own look-ups (meta tags, JSON-LD, h1, <title>) and
-trafilatura's main-text extraction. The costly trafilatura/htmldate searches for authors and
-dates run only when the page's own structured data names none.
+One lxml parse (read/htmltree.py) serves everything: our own look-ups (meta tags, JSON-LD,
+h1, <title>) and trafilatura's main-text extraction. The costly trafilatura/htmldate
+searches for authors and dates run only when the page's own structured data names none.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from htmldate import find_date
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 from trafilatura.metadata import extract_author
-from trafilatura.utils import load_html
 
 from newsmill.model import HtmlMeta
 from newsmill.read.authors import clean_authors
+from newsmill.read.htmltree import drop_asides, drop_code, parse_html
 from newsmill.read.jsonld import ArticleLd, article_ld
 from newsmill.read.site import host_of
-from newsmill.read.titles import choose_title, clean_space, single_h1, site_keys
+from newsmill.read.titles import choose_title, clean_space, key, single_h1, site_keys
 
 LOGGER = logging.getLogger(__name__)
 
@@ -120,8 +120,10 @@ def page_authors(tree: HtmlElement, ld: ArticleLd, tags: MetaTags, site: set[str
     return clean_authors(byline.split(";"), site) if byline else []
 
 
-def page_title(tree: HtmlElement, ld: ArticleLd, tags: MetaTags, site: set[str]) -> HtmlMeta:
-    """Title (site names cut), h1 and og:title."""
+def page_title(
+    tree: HtmlElement, ld: ArticleLd, tags: MetaTags, site: set[str], authors: list[str]
+) -> HtmlMeta:
+    """Title (site names and bylines of ``authors`` cut), h1 and og:title."""
     h1 = single_h1([element.text_content() for element in tree.iterfind(".//h1")])
     title_element = tree.find(".//title")
     candidates = {
@@ -132,7 +134,7 @@ def page_title(tree: HtmlElement, ld: ArticleLd, tags: MetaTags, site: set[str])
         "title": title_element.text_content() if title_element is not None else None,
     }
     return HtmlMeta(
-        title=choose_title(candidates, site),
+        title=choose_title(candidates, site, {key(name) for name in authors}),
         h1=h1,
         og_title=clean_space(candidates["og"]) or None,
     )
@@ -152,10 +154,17 @@ def main_text(tree: HtmlElement, url: str | None, *, fallbacks: bool = False) ->
 
     Without ``fallbacks`` trafilatura skips its readability and jusText second opinions:
     on the aeb pages that made the main article no worse (F1 0.929 against 0.928) and the
-    HTML path half again as fast.
+    HTML path half again as fast. Favouring precision skips its whole-page text rescue and
+    recall retry, which the rendered page already stands in for: main-article F1 on aeb
+    0.929 -> 0.939 and on fundus-news 0.904 -> 0.911, the extraction 12% faster.
     """
     document = bare_extraction(
-        tree, url=url, with_metadata=False, include_comments=False, fast=not fallbacks
+        tree,
+        url=url,
+        with_metadata=False,
+        include_comments=False,
+        fast=not fallbacks,
+        favor_precision=True,
     )
     text = getattr(document, "text", None)
     return text or None
@@ -164,20 +173,28 @@ def main_text(tree: HtmlElement, url: str | None, *, fallbacks: bool = False) ->
 def html_meta(
     html: str, url: str | None = None, *, fallbacks: bool = False
 ) -> tuple[HtmlMeta, str | None]:
-    """Metadata and the page's canonical URL; empty metadata when the HTML has no tree."""
-    tree = load_html(html)
+    """Metadata and the page's canonical URL; empty metadata when the HTML has no tree.
+
+    htmldate's date search reads scripts, so it runs before `drop_code`; the author search
+    and title then work on the smaller tree, and the main text on one without asides.
+    """
+    tree = parse_html(html)
     if tree is None:
         return HtmlMeta(), None
     tags = read_meta_tags(tree)
     ld = article_ld(tree)
     canonical = canonical_url(tree, tags)
+    page_url = url or canonical
     sitename = tags.first(SITENAME_META) or ld.publisher
-    site = site_keys([sitename, ld.publisher], host_of(url or canonical))
-    meta = page_title(tree, ld, tags, site)
-    meta.authors = page_authors(tree, ld, tags, site)
-    meta.date = published_date(tree, ld, tags, url or canonical)
+    site = site_keys([sitename, ld.publisher], host_of(page_url))
+    date = published_date(tree, ld, tags, page_url)
+    drop_code(tree)
+    authors = page_authors(tree, ld, tags, site)
+    meta = page_title(tree, ld, tags, site, authors)
+    meta.authors, meta.date = authors, date
     meta.sitename = sitename.lstrip("@") if sitename else None
     meta.description = tags.first(DESCRIPTION_META)
     meta.section = tags.first(SECTION_META)
-    meta.body = main_text(tree, url or canonical, fallbacks=fallbacks)
+    drop_asides(tree)
+    meta.body = main_text(tree, page_url, fallbacks=fallbacks)
     return meta, canonical
