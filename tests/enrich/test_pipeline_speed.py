@@ -1,11 +1,12 @@
 """The speed paths of enrichment change nothing it finds.
 
 The stand-in components write the same token attributes as the stock ones they replace,
-and parsing in worker processes gives the same findings as parsing here.
+and finding in worker processes gives the same findings as finding here.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 from typing import TYPE_CHECKING
 
 import numpy
@@ -15,8 +16,10 @@ from spacy.attrs import DEP, HEAD, LEMMA, MORPH, POS, SENT_START, TAG
 
 from newsmill.enrich import components
 from newsmill.enrich.extract import Findings, find_in_articles
+from newsmill.enrich.figures import extract_figures
 from newsmill.enrich.nlp import body_text, load_pipeline, processes_for
-from newsmill.model import Article
+from newsmill.enrich.pool import WorkerError
+from newsmill.model import Article, Part
 
 from .conftest import seed_articles
 
@@ -71,11 +74,51 @@ def test_array_rules_match_like_the_matcher() -> None:
     assert components.FastAttributes(ruler, rules).match(doc) == ruler.match(doc)
 
 
-def test_workers_find_what_this_process_finds(nlp: Language) -> None:
-    articles = [article for article, _ in seed_articles()]
-    here = [_summary(found) for found in find_in_articles(nlp, articles)]
-    forked = [_summary(found) for found in find_in_articles(nlp, articles, n_process=2)]
+def test_fast_attributes_write_what_the_ruler_writes() -> None:
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("attribute_ruler")
+    ruler.add([[{"LOWER": "said"}]], {"LEMMA": "say", "POS": "VERB", "TAG": "VBD"})
+    ruler.add([[{"LOWER": "gon"}, {"LOWER": "na"}]], {"LEMMA": "to", "POS": "PART"}, index=-1)
+    ruler.add([[{"IS_PUNCT": True}]], {"POS": "PUNCT", "MORPH": "PunctType=Peri"})
+    ruler.add([[{"LOWER": {"IN": ["said", "told"]}}]], {"LEMMA": "tell", "DEP": "ROOT"})
+    rules = components.array_rules(ruler)
+    assert rules is not None
+    text = "She said they gon na go. He told us, and said it twice!"
+    stock, fast = ruler(nlp.make_doc(text)), components.FastAttributes(ruler, rules)
+    ours = fast(nlp.make_doc(text))
+    attrs = [POS, MORPH, LEMMA, TAG, DEP]
+    assert numpy.array_equal(ours.to_array(attrs), stock.to_array(attrs))
+    assert [t.lemma_ for t in ours][:2] == ["", "tell"]  # the later rule wins
+
+
+def test_rules_setting_what_arrays_cannot_keep_the_stock_ruler() -> None:
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("attribute_ruler")
+    ruler.add([[{"LOWER": "said"}]], {"NORM": "say"})
+    assert components.array_rules(ruler) is None
+
+
+@pytest.mark.parametrize("figures", [False, True])
+def test_workers_find_what_this_process_finds(nlp: Language, figures: bool) -> None:
+    articles = [article for article, _ in seed_articles()] * 3  # several batches a worker
+    here = [_summary(f) for f in find_in_articles(nlp, articles, figures=figures)]
+    forked = [_summary(f) for f in find_in_articles(nlp, articles, 2, figures=figures)]
     assert forked == here
+    assert any(summary[-1] for summary in here) == figures
+    assert multiprocessing.active_children() == []
+
+
+def test_figures_of_stored_articles_need_no_page_text() -> None:
+    for article, text in seed_articles():
+        assert extract_figures(article) == extract_figures(article, text)
+
+
+def test_a_failing_worker_leaves_no_process_behind(nlp: Language) -> None:
+    articles = [article for article, _ in seed_articles()]
+    broken = Article("broken", "broken", 0, [Part("body", 1, 1, 0, 5, 5)])  # type: ignore[arg-type]
+    with pytest.raises(WorkerError):
+        list(find_in_articles(nlp, [*articles, broken, *articles], n_process=2))
+    assert multiprocessing.active_children() == []
 
 
 @pytest.mark.parametrize("n_process", [1, 2])
@@ -91,9 +134,11 @@ def test_one_article_or_none(nlp: Language, n_process: int) -> None:
 
 def _summary(found: Findings) -> tuple[object, ...]:
     return (
-        found.article.id,
-        [(m.start, m.end, m.type) for m in found.mentions],
+        found.article,
+        found.mentions,
         found.names,
-        [(q.id, q.speaker, q.speaker_mention, q.cue) for q in found.quotes],
+        found.titles,
+        found.quotes,
         found.speakers,
+        found.figures,
     )

@@ -101,9 +101,14 @@ def _is_stock(nlp: Language, name: str) -> bool:
 
 
 def paragraph_starts(doc: Doc) -> Doc:
-    for token in doc[1:]:
-        if doc[token.i - 1].is_space and "\n\n" in doc[token.i - 1].text:
-            token.is_sent_start = True
+    """Start a sentence after each space token holding a blank line (read off one array:
+    making every Token is slow)."""
+    from spacy.attrs import IS_SPACE
+
+    spaces = numpy.flatnonzero(doc.to_array(IS_SPACE)[:-1])
+    for i in spaces.tolist():
+        if "\n\n" in doc[i].text:
+            doc[i + 1].is_sent_start = True
     return doc
 
 
@@ -168,6 +173,9 @@ def _with_word_sets(lemmatizer: Lemmatizer) -> Lemmatizer:
 
 #: A test on one column of the token array: the column values -> which tokens pass.
 Test = Callable[[numpy.ndarray, "Doc"], numpy.ndarray]
+#: Token attributes a rule may set that `Doc.from_array` writes exactly as the ruler does
+#: (on the token alone: none of them is a lexeme attribute).
+WRITE_ATTRS = ("LEMMA", "POS", "TAG", "DEP", "MORPH")
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +188,13 @@ class ArrayRule:
 
 
 class FastAttributes:
-    """An AttributeRuler whose rules are matched with numpy, then set by the ruler itself."""
+    """An AttributeRuler whose rules are matched and set with numpy.
+
+    What each match sets is written into one array of the attributes rules set, match
+    by match in the order the ruler's own `set_annotations` takes them (later rules win),
+    and that array goes into the Doc at once: the same values, without a `Span` and two
+    attribute writes per match.
+    """
 
     def __init__(self, ruler: AttributeRuler, rules: list[ArrayRule]) -> None:
         from spacy.attrs import IDS
@@ -188,10 +202,24 @@ class FastAttributes:
         self.ruler = ruler
         self.rules = rules
         self.attr_ids = [IDS[name] for name in sorted(ARRAY_ATTRS)]
+        self.write_ids = [IDS[name] for name in WRITE_ATTRS]
 
     def __call__(self, doc: Doc) -> Doc:
-        self.ruler.set_annotations(doc, self.match(doc))
+        self.write(doc, self.match(doc))
         return doc
+
+    def write(self, doc: Doc, matches: list[tuple[int, int, int, int]]) -> None:
+        """Set what each match sets on its token, as `AttributeRuler.set_annotations`."""
+        if not matches:
+            return
+        values = doc.to_array(self.write_ids)
+        column = {attr: i for i, attr in enumerate(self.write_ids)}
+        for rule, _, start, end in matches:
+            index = self.ruler.indices[rule]
+            token = start + index if index >= 0 else end + index
+            for attr, value in self.ruler.attrs[rule].items():
+                values[token, column[attr]] = value
+        doc.from_array(self.write_ids, cast(Any, values))
 
     def match(self, doc: Doc) -> list[tuple[int, int, int, int]]:
         """What `AttributeRuler.match` returns: (rule, key, start, end), sorted."""
@@ -219,7 +247,8 @@ def _starts(
 
 
 def array_rules(ruler: AttributeRuler) -> list[ArrayRule] | None:
-    """The ruler's rules as array tests, or None when one of them needs the Matcher."""
+    """The ruler's rules as array tests, or None when one of them needs the Matcher or
+    sets something `FastAttributes.write` cannot."""
     names = sorted(ARRAY_ATTRS)
     rules = []
     for rule, entry in enumerate(ruler.patterns):
@@ -228,10 +257,21 @@ def array_rules(ruler: AttributeRuler) -> list[ArrayRule] | None:
             tokens = [_token_tests(spec, names, ruler) for spec in pattern]
             if not tokens or any(tests is None for tests in tokens):
                 return None
+            if not _writable(ruler, rule, len(tokens)):
+                return None
             patterns.append(tuple(t for t in tokens if t is not None))
         key = ruler.vocab.strings[str(rule)]
         rules.append(ArrayRule(rule, key, tuple(patterns)))
     return rules
+
+
+def _writable(ruler: AttributeRuler, rule: int, length: int) -> bool:
+    """Whether the rule sets only `WRITE_ATTRS`, on a token inside a match this long."""
+    from spacy.attrs import IDS
+
+    allowed = {IDS[name] for name in WRITE_ATTRS}
+    index = ruler.indices[rule]
+    return -length <= index < length and all(attr in allowed for attr in ruler.attrs[rule])
 
 
 def _token_tests(

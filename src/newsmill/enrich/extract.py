@@ -1,12 +1,17 @@
-"""One article in, its entity mentions and quotes out, in page offsets.
+"""One article in, its entity mentions and quotes (and figures) out, in page offsets.
 
 This is the store-free part of enrichment: `find_in_articles` runs the pipeline over a
-batch of articles and yields `Findings` whose offsets all point into the page text.
+stream of articles and yields `Findings` whose offsets all point into the page text.
 Names are still the in-article names; `enrich.run` turns them into corpus entities.
+
+With more than one process, each worker forked by `pool.map_batches` parses a batch of
+articles and runs all of our logic on it; only articles go to it and only `Findings` come
+back, so no spaCy `Doc` is ever serialized and this process is free for the store.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Sized
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -14,9 +19,11 @@ from typing import TYPE_CHECKING
 import xxhash
 
 from newsmill.enrich.entities import LocalMention, extract_mentions
-from newsmill.enrich.nlp import BodyText, body_text, parse_bodies
+from newsmill.enrich.figures import extract_figures
+from newsmill.enrich.nlp import BodyText, batch_size_for, body_text, one_blas_thread, parse_bodies
+from newsmill.enrich.pool import batched, can_fork, map_batches
 from newsmill.enrich.quotes import FoundQuote, extract_quotes
-from newsmill.model import Article, Mention, Quote
+from newsmill.model import Article, Figure, Mention, Quote
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -33,27 +40,51 @@ class Findings:
     titles: list[str] = field(default_factory=list)  # title written with each mention
     quotes: list[Quote] = field(default_factory=list)
     speakers: list[int | None] = field(default_factory=list)  # mention index per quote
+    figures: list[Figure] = field(default_factory=list)  # only when asked for
 
 
 def find_in_articles(
-    nlp: Language, articles: Iterable[Article], n_process: int = 1, count: int | None = None
+    nlp: Language,
+    articles: Iterable[Article],
+    n_process: int = 1,
+    count: int | None = None,
+    *,
+    figures: bool = False,
 ) -> Iterator[Findings]:
-    """Entities and quotes of each article, in order; articles are read lazily.
+    """Entities and quotes of each article (and its figures, if asked), in order.
 
-    Articles without body text yield empty findings. `n_process` > 1 parses in that many
-    forked workers (see `nlp.parse_bodies`); our logic runs here on the parsed Docs.
-    `count` (taken from `articles` when it has a length) sizes the batches.
+    Articles are read lazily; those without body text yield empty findings. Figures are
+    read off each body part's own text, which is the page's text at the part's offsets
+    for every article the store gives back. `n_process` > 1 runs the pipeline and our
+    logic in that many forked workers. `count` (taken from `articles` when it has a
+    length) sizes the batches.
     """
     if count is None and isinstance(articles, Sized):
         count = len(articles)
-    bodies = (body_text(article) for article in articles)
-    for body, doc in parse_bodies(nlp, bodies, n_process, count):
-        yield findings_of(body, doc)
+    if n_process <= 1 or not can_fork():
+        bodies = (body_text(article) for article in articles)
+        for body, doc in parse_bodies(nlp, bodies, count):
+            yield findings_of(body, doc, figures)
+        return
+    work = functools.partial(find_in_batch, nlp, figures)
+    batches = batched(articles, batch_size_for(count, n_process))
+    with one_blas_thread():  # inherited by the workers
+        for found in map_batches(work, batches, n_process):
+            yield from found
 
 
-def findings_of(body: BodyText, doc: Doc) -> Findings:
+def find_in_batch(nlp: Language, figures: bool, articles: list[Article]) -> list[Findings]:
+    """What `find_in_articles` finds in a few articles, parsed together in this process."""
+    bodies = [body_text(article) for article in articles]
+    docs = nlp.pipe([body.text for body in bodies], batch_size=max(len(bodies), 1))
+    return [findings_of(body, doc, figures) for body, doc in zip(bodies, docs, strict=True)]
+
+
+def findings_of(body: BodyText, doc: Doc, figures: bool = False) -> Findings:
     local = extract_mentions(body, doc)
     found = Findings(body.article)
+    if figures:
+        found.figures = extract_figures(body.article)
     for mention in local:
         found.mentions.append(_mention(body, mention))
         found.names.append(mention.name)

@@ -40,14 +40,18 @@ def find_figures(text: str) -> list[Quantity]:
     return find_quantities(text)
 
 
-def extract_figures(article: Article, page_text: str) -> list[Figure]:
-    """Figures of an article's body paragraphs, with page offsets."""
+def extract_figures(article: Article, page_text: str | None = None) -> list[Figure]:
+    """Figures of an article's body paragraphs, with page offsets.
+
+    Each paragraph is `page_text` at its part's offsets or, without `page_text`, the
+    part's own text (the same thing for articles read back from the store).
+    """
     figures: list[Figure] = []
     state = _SourceState()
     for part in article.parts:
         if part.role != "body":
             continue
-        paragraph = page_text[part.start : part.end]
+        paragraph = part.text if page_text is None else page_text[part.start : part.end]
         for figure in figures_in_text(paragraph, state, article.id, part.start):
             figure.id = f"{article.id}:fig{len(figures)}"
             figures.append(figure)

@@ -10,8 +10,9 @@ that nothing changes):
   was 3x slower on the 2-core AMD machine the speed target is set on (`_cpu_ops`);
 - stock `attribute_ruler` and `lemmatizer` components are swapped for array-based
   stand-ins that write the same values (see `components`);
-- `parse_bodies(..., n_process=2)` runs the pipeline in two worker processes forked from
-  this one, each with one BLAS thread, so the model is loaded once.
+- each process runs its matrices on one BLAS thread (`one_blas_thread`); with several
+  processes (`extract.find_in_articles`), workers forked from this one inherit the
+  loaded pipeline, so the model is loaded once.
 What is left is spaCy's own tok2vec, parser and ner; we read all of them (tags and
 lemmas for speech verbs and name repair, the parse for speakers, entities everywhere).
 
@@ -50,6 +51,8 @@ PARAGRAPH_SEPARATOR = "\n\n"
 UNUSED_COMPONENTS = ("lemmatizer_trainable",)
 #: Docs per batch in `nlp.pipe` (and per message to a worker process).
 BATCH_SIZE = 16
+#: Batches each worker process gets at least, when there are few articles.
+BATCHES_PER_WORKER = 4
 #: Fewer articles than this are parsed in this process: forking workers costs more.
 MIN_ARTICLES_PER_PROCESS = 4
 
@@ -143,30 +146,29 @@ def _prepare(nlp: Language) -> None:
 
 
 def parse_bodies(
-    nlp: Language, bodies: Iterable[BodyText], n_process: int = 1, count: int | None = None
+    nlp: Language, bodies: Iterable[BodyText], count: int | None = None
 ) -> Iterator[tuple[BodyText, Doc]]:
-    """Run the pipeline over article bodies, yielding each body with its Doc, in order.
+    """Run the pipeline over article bodies in this process, yielding each with its Doc.
 
-    Bodies are read lazily; `count`, when known, sizes the batches. With `n_process` > 1,
-    spaCy forks that many workers that inherit the loaded pipeline. Until the last Doc is
-    out, this process and its workers use one BLAS thread each: the matrices of a small
-    pipeline are too small to share, and two spinning threads per process ran 1.6x slower
-    on a loaded 2-core machine.
+    Bodies are read lazily; `count`, when known, sizes the batches. Until the last Doc is
+    out, this process uses one BLAS thread: the matrices of a small pipeline are too small
+    to share, and two spinning threads per process ran 1.6x slower on a loaded 2-core
+    machine.
     """
-    n_process = max(n_process, 1)
     for_texts, for_docs = itertools.tee(bodies)
     texts = (body.text for body in for_texts)
-    batch_size = batch_size_for(count, n_process)
     with one_blas_thread():
-        docs = nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
+        docs = nlp.pipe(texts, batch_size=batch_size_for(count, 1))
         yield from zip(for_docs, docs, strict=True)
 
 
 def batch_size_for(articles: int | None, n_process: int) -> int:
-    """Docs per batch: `BATCH_SIZE`, or less so that every worker gets two batches."""
+    """Docs per batch: `BATCH_SIZE`, or less so that every worker gets `BATCHES_PER_WORKER`
+    batches (a worker that is done early takes the next one: the smaller the batches, the
+    less one waits for the other at the end)."""
     if articles is None or n_process <= 1:
         return BATCH_SIZE
-    return max(1, min(BATCH_SIZE, -(-articles // (2 * n_process))))
+    return max(1, min(BATCH_SIZE, -(-articles // (BATCHES_PER_WORKER * n_process))))
 
 
 def processes_for(articles: int, wanted: int = 0) -> int:

@@ -2,22 +2,22 @@
 
 `enrich_articles` is the one entry point for ingest and for `newsmill enrich`. It is safe
 to run again: an article's old mentions, quotes and figures are replaced, never doubled.
-Articles stream from the store through one `nlp.pipe`, run in one worker process per CPU
-when there are enough of them (`nlp.processes_for`); one article is parsed right here.
+Articles stream from the store to one worker process per CPU when there are enough of them
+(`nlp.processes_for`), which parse them and find what is in them (`extract`); this process
+reads the store and writes what comes back. One article is parsed right here.
 """
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import logging
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from newsmill.enrich import store
 from newsmill.enrich.extract import Findings, find_in_articles
+from newsmill.enrich.figures_store import write_figures
 from newsmill.enrich.nlp import load_pipeline, processes_for
 from newsmill.model import Article
 from newsmill.options import EnrichOptions
@@ -57,16 +57,15 @@ def enrich_articles(
     if not ids or not options.enabled:
         return stats
     nlp = load_pipeline(options.spacy_model)
-    figures = _figures_plugin()
     touched: set[str] = set()
     articles = _read_articles(db, ids, stats)
-    findings = find_in_articles(
-        nlp, articles, processes_for(len(ids), options.processes), count=len(ids)
-    )
+    processes = processes_for(len(ids), options.processes)
+    findings = find_in_articles(nlp, articles, processes, count=len(ids), figures=True)
     for batch in _batches(findings, BATCH_SIZE):
         with transaction(db):
             for found in batch:
-                count = _store_figures(db, figures, found.article)
+                write_figures(db, found.article.id, found.figures)
+                count = len(found.figures)
                 touched |= store.write_findings(db, found, options.spacy_model, count)
                 _count(stats, found, count)
             store.refresh_names(db, touched)
@@ -100,39 +99,3 @@ def _count(stats: EnrichStats, found: Findings, figures: int) -> None:
     stats.figures += figures
     for quote in found.quotes:
         setattr(stats, quote.kind, getattr(stats, quote.kind) + 1)
-
-
-# --- figures (another module; used when it is installed) -----------------------------
-
-FiguresPlugin = tuple[Callable[..., list[Any]], Callable[..., Any] | None]
-
-
-def _figures_plugin() -> FiguresPlugin | None:
-    """`enrich.figures.extract_figures` and `figures_store.write_figures`, when they exist."""
-    try:
-        module = importlib.import_module("newsmill.enrich.figures")
-    except ImportError:
-        return None
-    extract = getattr(module, "extract_figures", None)
-    if extract is None:
-        return None
-    writer = getattr(module, "write_figures", None)
-    if writer is None:
-        try:
-            writer = getattr(
-                importlib.import_module("newsmill.enrich.figures_store"), "write_figures", None
-            )
-        except ImportError:
-            writer = None
-    return extract, writer
-
-
-def _store_figures(db: sqlite3.Connection, plugin: FiguresPlugin | None, article: Article) -> int:
-    if plugin is None:
-        return 0
-    extract, writer = plugin
-    page = db.execute("SELECT text FROM pages WHERE sha256 = ?", (article.page_sha256,)).fetchone()
-    figures = extract(article, page[0] if page else "")
-    if writer is not None:
-        writer(db, article.id, figures)
-    return len(figures)
