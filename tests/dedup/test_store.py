@@ -178,3 +178,16 @@ def test_teaser_leaves_a_listing_page_once_its_article_arrives(tmp_path: Path) -
     assert [c.article_id for c in copies_of(db, "p2-0")] == ["p3-0"]
     assert copies_of(db, "p1-0") == []
     assert copies_of(db, "p3-1") == [] and copies_of(db, "p3-2") == []
+
+
+@pytest.mark.parametrize(("max_postings", "linked"), [(500, True), (1, False)])
+def test_fingerprints_on_too_many_articles_are_not_looked_up(
+    tmp_path: Path, max_postings: int, linked: bool
+) -> None:
+    """The teaser is found through its fingerprints, unless they count as boilerplate (on
+    more than `max_postings` stored articles, itself included)."""
+    db = connect(tmp_path / "postings.db")
+    _store_articles(db, "p1", [(body("storm"), "Storm")])
+    _store_articles(db, "p2", [(paragraphs("storm")[0] + " Read more", None)])
+    update_clusters(db, None, DedupOptions(max_postings=max_postings))
+    assert bool(copies_of(db, "p1-0")) is linked

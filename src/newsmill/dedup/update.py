@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from newsmill.dedup.cluster import Copy, Link, Membership, UnionFind, memberships
 from newsmill.dedup.links import Checked, Sketch, accept, check_pairs, is_listing, sketches
@@ -124,8 +125,44 @@ def reset(db: sqlite3.Connection) -> None:
         raise StoreError(f"cannot reset duplicate detection: {e}") from e
 
 
+@dataclass(slots=True)
+class _Keys:
+    """A round's look-up keys, each a list of distinct (key, article rowid) in key order:
+    inserted or looked up in key order, the index pages they touch are touched once each,
+    not at random. Only articles of at least `min_words` words have keys."""
+
+    bands: list[tuple[int, int]]
+    fingerprints: list[tuple[int, int]]
+    exact: list[tuple[int, int]]  # (article rowid, exact hash)
+
+
+def _keys(rows: list[Row], signed: Signed, options: DedupOptions) -> _Keys:
+    keep = signed.words >= options.min_words
+    rowids = np.array([row.rowid for row in rows], dtype=np.int64)
+    bands = band_keys(signed.minhash, options.bands)
+    counts = np.diff(signed.fingerprint_offsets)
+    flat_keep = np.repeat(keep, counts)
+    return _Keys(
+        bands=_postings(bands[keep].ravel(), np.repeat(rowids[keep], options.bands)),
+        fingerprints=_postings(
+            signed.fingerprints.view(np.int64)[flat_keep], np.repeat(rowids, counts)[flat_keep]
+        ),
+        exact=list(
+            zip(rowids[keep].tolist(), signed.exact.view(np.int64)[keep].tolist(), strict=True)
+        ),
+    )
+
+
+def _postings(keys: NDArray[np.int64], articles: NDArray[np.int64]) -> list[tuple[int, int]]:
+    """Distinct (key, article) pairs, in key order."""
+    order = np.lexsort((articles, keys))
+    keys, articles = keys[order], articles[order]
+    fresh = np.ones(len(keys), dtype=bool)
+    fresh[1:] = (keys[1:] != keys[:-1]) | (articles[1:] != articles[:-1])
+    return list(zip(keys[fresh].tolist(), articles[fresh].tolist(), strict=True))
+
+
 def _store(db: sqlite3.Connection, rows: list[Row], signed: Signed, options: DedupOptions) -> None:
-    keys = band_keys(signed.minhash, options.bands)
     params = _params(options)
     db.executemany(
         """INSERT INTO dedup_signatures
@@ -145,68 +182,53 @@ def _store(db: sqlite3.Connection, rows: list[Row], signed: Signed, options: Ded
             for i, row in enumerate(rows)
         ),
     )
-    linkable = [(i, row) for i, row in enumerate(rows) if signed.words[i] >= options.min_words]
-    db.executemany(
-        "INSERT OR IGNORE INTO dedup_bands VALUES (?, ?)",
-        ((int(k), row.rowid) for i, row in linkable for k in keys[i].tolist()),
+    # from the look-up tables (`_look_up_keys`), in their key order: no second pass of
+    # Python values through the driver
+    db.execute(
+        "INSERT OR IGNORE INTO dedup_bands (key, article) "
+        "SELECT key, article FROM q_keys ORDER BY rowid"
     )
-    fps = signed.fingerprints.view(np.int64)
-    db.executemany(
-        "INSERT OR IGNORE INTO dedup_fingerprints VALUES (?, ?)",
-        (
-            (fp, row.rowid)
-            for i, row in linkable
-            for fp in fps[
-                signed.fingerprint_offsets[i] : signed.fingerprint_offsets[i + 1]
-            ].tolist()
-        ),
+    db.execute(
+        "INSERT OR IGNORE INTO dedup_fingerprints (fp, article) "
+        "SELECT fp, article FROM q_fps ORDER BY rowid"
     )
 
 
-def _candidates(
-    db: sqlite3.Connection, rows: list[Row], signed: Signed, options: DedupOptions
-) -> set[tuple[int, int]]:
-    """Unordered rowid pairs (new article, any stored article) sharing a key."""
-    keys = band_keys(signed.minhash, options.bands)
+def _look_up_keys(db: sqlite3.Connection, keys: _Keys) -> None:
+    """This round's keys in temporary tables, to be stored and looked up from there."""
     db.execute("CREATE TEMP TABLE IF NOT EXISTS q_keys (article INTEGER, key INTEGER)")
     db.execute("CREATE TEMP TABLE IF NOT EXISTS q_fps (article INTEGER, fp INTEGER)")
     db.execute("CREATE TEMP TABLE IF NOT EXISTS q_exact (article INTEGER, exact INTEGER)")
     db.execute("DELETE FROM q_keys")
     db.execute("DELETE FROM q_fps")
     db.execute("DELETE FROM q_exact")
-    long_enough = [i for i, _ in enumerate(rows) if signed.words[i] >= options.min_words]
-    db.executemany(
-        "INSERT INTO q_keys VALUES (?, ?)",
-        ((rows[i].rowid, int(k)) for i in long_enough for k in keys[i].tolist()),
-    )
-    fps = signed.fingerprints.view(np.int64)
-    db.executemany(
-        "INSERT INTO q_fps VALUES (?, ?)",
-        (
-            (rows[i].rowid, fp)
-            for i in long_enough
-            for fp in set(
-                fps[signed.fingerprint_offsets[i] : signed.fingerprint_offsets[i + 1]].tolist()
-            )
-        ),
-    )
-    db.executemany(
-        "INSERT INTO q_exact VALUES (?, ?)",
-        ((rows[i].rowid, int(signed.exact[i].view(np.int64))) for i in long_enough),
-    )
+    db.executemany("INSERT INTO q_keys (key, article) VALUES (?, ?)", keys.bands)
+    db.executemany("INSERT INTO q_fps (fp, article) VALUES (?, ?)", keys.fingerprints)
+    db.executemany("INSERT INTO q_exact VALUES (?, ?)", keys.exact)
+
+
+def _candidates(db: sqlite3.Connection, options: DedupOptions) -> set[tuple[int, int]]:
+    """Unordered rowid pairs (new article, any stored article) sharing a key, for the keys
+    in the look-up tables (stored already, so that new articles find each other too)."""
     found: set[tuple[int, int]] = set()
     queries = (
-        "SELECT DISTINCT q.article, b.article FROM q_keys q JOIN dedup_bands b ON b.key = q.key",
-        "SELECT q.article, s.article FROM q_exact q JOIN dedup_signatures s ON s.exact = q.exact",
+        """SELECT q.article, b.article FROM q_keys q JOIN dedup_bands b ON b.key = q.key
+           WHERE b.article != q.article""",
+        """SELECT q.article, s.article FROM q_exact q JOIN dedup_signatures s ON s.exact = q.exact
+           WHERE s.article != q.article""",
+        # Boilerplate fingerprints (on more than max_postings articles) are counted one by
+        # one, up to max_postings + 1 postings each: a join with GROUP BY let SQLite scan
+        # the whole fingerprint table at every round.
         """WITH common AS (
-               SELECT f.fp FROM (SELECT DISTINCT fp FROM q_fps) q
-               JOIN dedup_fingerprints f ON f.fp = q.fp GROUP BY f.fp HAVING count(*) > ?)
-           SELECT DISTINCT q.article, f.article FROM q_fps q
+               SELECT q.fp FROM (SELECT DISTINCT fp FROM q_fps) q
+               WHERE (SELECT count(*) FROM (
+                   SELECT 1 FROM dedup_fingerprints f WHERE f.fp = q.fp LIMIT ? + 1)) > ?)
+           SELECT q.article, f.article FROM q_fps q
            JOIN dedup_fingerprints f ON f.fp = q.fp
-           WHERE q.fp NOT IN (SELECT fp FROM common)""",
+           WHERE f.article != q.article AND q.fp NOT IN (SELECT fp FROM common)""",
     )
     for sql in queries:
-        args = (options.max_postings,) if "?" in sql else ()
+        args = (options.max_postings, options.max_postings) if "?" in sql else ()
         for new, other in db.execute(sql, args):
             if new != other:
                 found.add((min(new, other), max(new, other)))
@@ -279,8 +301,9 @@ def _round(
     stats.signed += len(rows)
     db.execute("BEGIN IMMEDIATE")
     try:
+        _look_up_keys(db, _keys(rows, signed, options))
         _store(db, rows, signed, options)
-        pairs = _candidates(db, rows, signed, options)
+        pairs = _candidates(db, options)
         found = sketches([row.id for row in rows], signed)
         id_of = {row.rowid: row.id for row in rows}
         others = sorted({r for pair in pairs for r in pair if r not in id_of})
@@ -351,12 +374,13 @@ def _apply(
     stats.count_links(accepted, refused, checked.pairs)
     _write_links(db, accepted)
     new_ids = {row.id for row in new_rows}
+    known = {row.id: row for row in [*new_rows, *other_rows]}
     groups: dict[str, list[str]] = defaultdict(list)
     for article_id in involved:
         groups[uf.find(article_id)].append(article_id)
     for members in groups.values():
         clusters = sorted({state.cluster_of[m] for m in members if m in state.cluster_of})
-        _write_group(db, members, clusters, new_ids, stats)
+        _write_group(db, members, clusters, new_ids, known, stats)
     stored = {c for parent in listing for c in state.children.get(parent, [])}
     return sorted(freed | set(_detach(db, stored)))
 
@@ -490,9 +514,12 @@ def _write_group(
     members: list[str],
     clusters: list[str],
     new_ids: set[str],
+    known: dict[str, Row],
     stats: DedupStats,
 ) -> None:
-    """Rewrite one cluster: stored members of the merged clusters plus the new articles."""
+    """Rewrite one cluster: stored members of the merged clusters plus the new articles.
+
+    ``known`` holds the article rows this round has read already (not read again)."""
     if all(m not in new_ids for m in members):
         return  # every pair has a new article: a group without one did not change
     everyone = set(members)
@@ -505,8 +532,9 @@ def _write_group(
                 f"SELECT article_id FROM cluster_members WHERE cluster_id IN ({marks})", chunk
             )
         )
-    rows = _rows_by_id(db, everyone)
-    copies = [row.copy for row in rows]
+    rows = [known[m] for m in everyone if m in known]
+    rows += _rows_by_id(db, (m for m in everyone if m not in known))
+    copies = [row.copy for row in sorted(rows, key=lambda row: row.rowid)]
     cluster_id = min(copies, key=lambda c: c.rank).id
     links = _links_among(db, {c.id for c in copies})
     new_here = sum(1 for c in copies if c.id in new_ids)

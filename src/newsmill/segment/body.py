@@ -47,7 +47,7 @@ class Stage:
     weights: Matrix
 
     def probabilities(self, rows: Matrix) -> Matrix:
-        z = np.clip(rows @ self.weights + self.bias, -30.0, 30.0)
+        z = np.minimum(np.maximum(rows @ self.weights + self.bias, -30.0), 30.0)  # np.clip
         return 1.0 / (1.0 + np.exp(-z))
 
 
@@ -104,4 +104,4 @@ def score_lines(texts: Sequence[str], model: BodyModel | None = None) -> list[fl
     short = rows[:, _SHORT]
     for stage in model.context:
         probs = stage.probabilities(context_features(probs, short))
-    return [float(p) for p in probs]
+    return [float(p) for p in probs.tolist()]

@@ -22,7 +22,7 @@ from functools import lru_cache
 import xxhash
 
 from newsmill.model import Line
-from newsmill.segment.patterns import word_count
+from newsmill.segment.patterns import more_words_than
 
 _SEED = 0x6E6D  # fixed, so keys are stable across processes and runs
 
@@ -37,7 +37,7 @@ def _key(*texts: str) -> int:
 
 
 def is_short(text: str, max_words: int) -> bool:
-    return word_count(text) <= max_words
+    return not more_words_than(text, max_words)
 
 
 #: How close to a short line a repeated long line must be to vouch for it.

@@ -17,8 +17,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
-from typing import Final
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import Final, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -98,6 +99,11 @@ _QUOTE_RE: Final = re.compile('["“”„«»]')
 
 _DIGIT_RE: Final = re.compile(r"\d")
 _PUNCT_RE: Final = re.compile(r"[^\w\s]")
+# The ASCII characters that are not digits / not punctuation by the expressions above: an
+# ASCII line's digits and punctuation are counted by deleting these bytes (much faster than
+# a regex list).
+_ASCII_NOT_DIGIT: Final = bytes(c for c in range(128) if not _DIGIT_RE.match(chr(c)))
+_ASCII_NOT_PUNCT: Final = bytes(c for c in range(128) if not _PUNCT_RE.match(chr(c)))
 _CJK_RE: Final = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _DATE_RE: Final = re.compile(
     r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b|"
@@ -255,6 +261,13 @@ def link_like(text: str, lowered: str) -> bool:
     return _LINK_RE.search(text) is not None
 
 
+def _count(text: str, pattern: re.Pattern[str], ascii_others: bytes) -> int:
+    """Characters of ``text`` matching the one-character ``pattern``."""
+    if text.isascii():
+        return len(text.encode("ascii").translate(None, ascii_others))
+    return len(pattern.findall(text))
+
+
 def base_features(text: str, repeated: bool) -> list[float]:
     """The per-line features, in `BASE_FEATURES` order."""
     words = text.split()
@@ -267,7 +280,7 @@ def base_features(text: str, repeated: bool) -> list[float]:
     stops = sum(map(STOP_WORDS.__contains__, words))
     lowered = text.lower()
     chrome = sum(map(CHROME_WORDS.__contains__, lowered.split()))
-    digits = len(_DIGIT_RE.findall(text))
+    digits = _count(text, _DIGIT_RE, _ASCII_NOT_DIGIT)
     separators = sum(map(_SEPARATORS.__contains__, words))
     is_terminal = terminal(text)
     long_line = n_words >= LONG_WORDS
@@ -287,7 +300,7 @@ def base_features(text: str, repeated: bool) -> list[float]:
         all_caps / n,
         stops / n,
         digits / n_chars,
-        len(_PUNCT_RE.findall(text)) / n_chars,
+        _count(text, _PUNCT_RE, _ASCII_NOT_PUNCT) / n_chars,
         min(separators, 5) / 5.0,
         float(bullet),
         float(bullet or separators > 1 or first == "|"),
@@ -313,6 +326,12 @@ _WINDOW_COLS: Final = [_COL[name] for name in _WINDOW_BASE]
 def shift(values: Matrix, offset: int) -> Matrix:
     """out[i] = values[i + offset], zero beyond the page edges."""
     out = np.zeros_like(values)
+    _put_shifted(out, values, offset)
+    return out
+
+
+def _put_shifted(out: Matrix, values: Matrix, offset: int) -> None:
+    """Write values[i + offset] into the zero-filled ``out[i]``."""
     n = len(values)
     if offset > 0:
         out[: n - offset] = values[offset:]
@@ -320,40 +339,100 @@ def shift(values: Matrix, offset: int) -> Matrix:
         out[-offset:] = values[: n + offset]
     else:
         out[:] = values
-    return out
+
+
+# Pages are scored one at a time and have a few dozen lines, so the cost of these features
+# is numpy's per-call overhead, not arithmetic. The index arrays that depend only on the
+# page length are made once per length (cached, read-only), prefix sums are shared by the
+# window and side means of one array, and the feature matrices are filled in place.
+# Only pages up to _CACHED_LINES lines long have their index arrays cached, so the caches
+# stay small (a few MB at most) whatever the corpus.
+_INDEX_CACHE: Final = 1024
+_CACHED_LINES: Final = 256
+T = TypeVar("T")
+
+
+def _cached_for_short_pages(build: Callable[..., T]) -> Callable[..., T]:
+    """``build(n, ...)``, cached when the page length ``n`` is at most _CACHED_LINES."""
+    cached = lru_cache(maxsize=_INDEX_CACHE)(build)
+
+    def get(n: int, *args: int) -> T:
+        return cached(n, *args) if n <= _CACHED_LINES else build(n, *args)
+
+    return get
+
+
+def _frozen(*arrays: NDArray[np.generic]) -> None:
+    for array in arrays:
+        array.flags.writeable = False
+
+
+@_cached_for_short_pages
+def _index(n: int) -> NDArray[np.intp]:
+    index = np.arange(n)
+    _frozen(index)
+    return index
+
+
+@_cached_for_short_pages
+def _window(n: int, half: int) -> tuple[NDArray[np.intp], NDArray[np.intp], Matrix]:
+    """Ends [lo, hi) of the window of half-width ``half`` around each line, and its size."""
+    index = _index(n)
+    lo = np.maximum(index - half, 0)
+    hi = np.minimum(index + half + 1, n)
+    counts = (hi - lo).astype(float)
+    _frozen(lo, hi, counts)
+    return lo, hi, counts
+
+
+@_cached_for_short_pages
+def _sides(n: int, width: int) -> tuple[NDArray[np.intp], NDArray[np.intp], Matrix, Matrix]:
+    """Start of the ``width`` lines before each line, end of those after it, and how many
+    there are on each side."""
+    index = _index(n)
+    lo = np.maximum(index - width, 0)
+    hi = np.minimum(index + 1 + width, n)
+    before = (index - lo).astype(float)
+    after = (hi - index - 1).astype(float)
+    _frozen(lo, hi, before, after)
+    return lo, hi, before, after
+
+
+def _prefix(values: Matrix) -> Matrix:
+    """Running sums of ``values`` (rows) with a leading zero row."""
+    prefix = np.empty((len(values) + 1, *values.shape[1:]))
+    prefix[0] = 0.0
+    np.cumsum(values, axis=0, out=prefix[1:])
+    return prefix
 
 
 def window_means(values: Matrix, half: int) -> Matrix:
     """Mean of values[i-half : i+half+1] (rows), clipped at the page edges."""
-    n = len(values)
-    prefix = np.concatenate([np.zeros((1, *values.shape[1:])), np.cumsum(values, axis=0)])
-    index = np.arange(n)
-    lo = np.maximum(index - half, 0)
-    hi = np.minimum(index + half + 1, n)
-    counts = (hi - lo).astype(float)
-    if values.ndim > 1:
+    return _window_means(_prefix(values), half)
+
+
+def _window_means(prefix: Matrix, half: int) -> Matrix:
+    lo, hi, counts = _window(len(prefix) - 1, half)
+    if prefix.ndim > 1:
         counts = counts[:, None]
     return (prefix[hi] - prefix[lo]) / counts
 
 
 def side_means(values: Matrix, width: int) -> tuple[Matrix, Matrix]:
     """Mean of the `width` values before and after each position (0.5 where none)."""
-    n = len(values)
-    prefix = np.concatenate([[0.0], np.cumsum(values)])
-    index = np.arange(n)
-    lo = np.maximum(index - width, 0)
-    hi = np.minimum(index + 1 + width, n)
-    before_n = index - lo
-    after_n = hi - index - 1
-    with np.errstate(invalid="ignore", divide="ignore"):
-        behind = np.where(before_n > 0, (prefix[index] - prefix[lo]) / before_n, 0.5)
-        ahead = np.where(after_n > 0, (prefix[hi] - prefix[index + 1]) / after_n, 0.5)
+    return _side_means(_prefix(values), width)
+
+
+def _side_means(prefix: Matrix, width: int) -> tuple[Matrix, Matrix]:
+    lo, hi, before, after = _sides(len(prefix) - 1, width)
+    behind = np.where(before > 0, (prefix[:-1] - prefix[lo]) / np.maximum(before, 1.0), 0.5)
+    ahead = np.where(after > 0, (prefix[hi] - prefix[1:]) / np.maximum(after, 1.0), 0.5)
     return behind, ahead
 
 
 def densest_run(gains: Matrix) -> tuple[int, int]:
     """The contiguous range [start, end] with the largest sum of gains."""
-    prefix = np.concatenate([[0.0], np.cumsum(gains)])
+    prefix = _prefix(gains)
     lowest = np.minimum.accumulate(prefix[:-1])
     end = int(np.argmax(prefix[1:] - lowest))
     start = int(np.argmin(prefix[: end + 1]))
@@ -362,34 +441,37 @@ def densest_run(gains: Matrix) -> tuple[int, int]:
 
 def run_distance(n: int, run: tuple[int, int]) -> Matrix:
     """Lines between each line and the run (0 inside it)."""
-    index = np.arange(n)
+    index = _index(n)
     start, end = run
     return np.maximum(start - index, 0) + np.maximum(index - end, 0).astype(float)
 
 
-def _run_features(n_words: Matrix) -> Matrix:
-    """Where each line sits relative to the densest run of long lines."""
+_RUN_COLUMNS: Final = 10
+
+
+def _run_features(n_words: Matrix) -> tuple[Matrix, int]:
+    """Where each line sits relative to the densest run of long lines, and where the run
+    starts."""
     n = len(n_words)
     gains = np.minimum(n_words, 5.0 * RUN_NEUTRAL_WORDS) / RUN_NEUTRAL_WORDS - 1.0
     start, end = densest_run(gains)
     distance = run_distance(n, (start, end))
     total = n_words.sum() or 1.0
-    index = np.arange(n)
-    before = np.concatenate([[0.0], np.cumsum(n_words)[:-1]])
-    return np.column_stack(
-        [
-            index / max(n - 1, 1),
-            index == 0,
-            index == n - 1,
-            before / total,
-            distance == 0,
-            index < start,
-            index > end,
-            np.log1p(distance),
-            np.full(n, n_words[start : end + 1].sum() / total),
-            n_words / (n_words.max() or 1.0),
-        ]
-    )
+    index = _index(n)
+    rows = np.empty((n, _RUN_COLUMNS))
+    rows[:, 0] = index / max(n - 1, 1)
+    rows[:, 1] = index == 0
+    rows[:, 2] = index == n - 1
+    rows[0, 3] = 0.0
+    np.cumsum(n_words[:-1], out=rows[1:, 3])
+    rows[:, 3] /= total
+    rows[:, 4] = distance == 0
+    rows[:, 5] = index < start
+    rows[:, 6] = index > end
+    rows[:, 7] = np.log1p(distance)
+    rows[:, 8] = n_words[start : end + 1].sum() / total
+    rows[:, 9] = n_words / (n_words.max() or 1.0)
+    return rows, start
 
 
 def blocks(n_words: Sequence[float]) -> list[int]:
@@ -454,37 +536,54 @@ def line_features(texts: Sequence[str]) -> Matrix:
     counts = Counter(texts)
     base = np.array([base_features(text, counts[text] > 1) for text in texts])
     n_words = np.expm1(base[:, _COL["log_words"]])
+    rows = np.zeros((n, len(LINE_FEATURES)))
+    column = _put(rows, 0, base)
     neighbours = base[:, _NEIGHBOUR_COLS]
-    windowed = base[:, _WINDOW_COLS]
-    runs = _run_features(n_words)
-    run_start = densest_run(np.minimum(n_words, 40.0) / RUN_NEUTRAL_WORDS - 1.0)[0]
-    headers = base[:, _COL["comments_header"]] * (np.arange(n) > run_start)
-    after_header = (np.cumsum(headers) - headers) > 0
-    return np.column_stack(
-        [
-            base,
-            *(shift(neighbours, offset) for offset in _NEIGHBOUR_OFFSETS),
-            *(window_means(windowed, w) for w in _WINDOWS),
-            after_header,
-            runs,
-            _block_features(n_words, base),
-        ]
-    )
+    for offset in _NEIGHBOUR_OFFSETS:
+        _put_shifted(rows[:, column : column + len(_NEIGHBOUR_COLS)], neighbours, offset)
+        column += len(_NEIGHBOUR_COLS)
+    windowed = _prefix(base[:, _WINDOW_COLS])
+    for w in _WINDOWS:
+        column = _put(rows, column, _window_means(windowed, w))
+    runs, run_start = _run_features(n_words)
+    headers = base[:, _COL["comments_header"]] * (_index(n) > run_start)
+    rows[:, column] = (np.cumsum(headers) - headers) > 0
+    column = _put(rows, column + 1, runs)
+    _put(rows, column, _block_features(n_words, base))
+    return rows
+
+
+def _put(rows: Matrix, column: int, values: Matrix) -> int:
+    """Copy ``values`` (one or more columns) into ``rows`` from ``column``; the next free
+    column."""
+    if values.ndim == 1:
+        rows[:, column] = values
+        return column + 1
+    rows[:, column : column + values.shape[1]] = values
+    return column + values.shape[1]
 
 
 def logit(p: Matrix) -> Matrix:
-    clipped = np.clip(p, 1e-6, 1 - 1e-6)
+    clipped = np.minimum(np.maximum(p, 1e-6), 1 - 1e-6)  # np.clip, at less call overhead
     return np.log(clipped / (1 - clipped))
+
+
+@_cached_for_short_pages
+def _sandwich_index(n: int, width: int) -> NDArray[np.intp]:
+    """Positions, in the page padded with `width` zeros at each end, of the `width` lines
+    before (first) and after (second) each line."""
+    behind = _index(n)[:, None] + np.arange(width)
+    index = np.stack([behind, behind + width + 1])
+    _frozen(index)
+    return index
 
 
 def _sandwich(probs: Matrix, width: int) -> list[Matrix]:
     """Highest probability within `width` lines before and after, and the lower of the two:
     a short line between two body lines is probably body too."""
-    n = len(probs)
-    padded = np.concatenate([np.zeros(width), probs, np.zeros(width)])
-    view = np.lib.stride_tricks.sliding_window_view(padded, width)
-    behind = view[:n].max(axis=1)
-    ahead = view[width + 1 : width + 1 + n].max(axis=1)
+    padded = np.zeros(len(probs) + 2 * width)
+    padded[width : width + len(probs)] = probs
+    behind, ahead = padded[_sandwich_index(len(probs), width)].max(axis=2)
     return [behind, ahead, np.minimum(behind, ahead)]
 
 
@@ -495,27 +594,25 @@ def context_features(probs: Matrix, short: Matrix) -> Matrix:
     if n == 0:
         return np.zeros((0, len(CONTEXT_FEATURES)))
     z = logit(probs)
-    behind4, ahead4 = side_means(probs, 4)
-    behind12, ahead12 = side_means(probs, 12)
+    prefix = _prefix(probs)
     distance = run_distance(n, densest_run(probs - 0.5))
     wide_distance = run_distance(n, densest_run(probs - WIDE_RUN_PROBABILITY))
-    return np.column_stack(
-        [
-            z,
-            shift(probs, -1),
-            shift(probs, 1),
-            *(window_means(probs, w) for w in (2, 4, 8)),
-            behind4,
-            ahead4,
-            behind12,
-            ahead12,
-            *_sandwich(probs, 3),
-            *_sandwich(probs, 8),
-            distance == 0,
-            np.log1p(distance),
-            wide_distance == 0,
-            np.log1p(wide_distance),
-            np.full(n, probs.mean()),
-            z * short,
-        ]
-    )
+    rows = np.zeros((n, len(CONTEXT_FEATURES)))
+    rows[:, 0] = z
+    _put_shifted(rows[:, 1], probs, -1)
+    _put_shifted(rows[:, 2], probs, 1)
+    column = 3
+    for w in (2, 4, 8):
+        column = _put(rows, column, _window_means(prefix, w))
+    for width in (4, 12):
+        for side in _side_means(prefix, width):
+            column = _put(rows, column, side)
+    for width in (3, 8):
+        for values in _sandwich(probs, width):
+            column = _put(rows, column, values)
+    for values in (distance == 0, np.log1p(distance), wide_distance == 0):
+        column = _put(rows, column, values)
+    rows[:, column] = np.log1p(wide_distance)
+    rows[:, column + 1] = probs.mean()
+    rows[:, column + 2] = z * short
+    return rows

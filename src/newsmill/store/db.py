@@ -58,6 +58,12 @@ def _statements(sql: str) -> list[str]:
     return statements
 
 
+#: Page cache of a writing connection (KiB). Ingest inserts duplicate keys and line rows
+#: at random places in large indexes; with SQLite's default 2 MB most inserts re-read
+#: pages. Temporary look-up tables (duplicate candidates) stay in memory too.
+WRITE_CACHE_KIB = 65536
+
+
 def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
     """Open the store, creating and migrating it unless read-only."""
     path = Path(path)
@@ -77,6 +83,8 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
         if not readonly:
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
+            db.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KIB}")
+            db.execute("PRAGMA temp_store = MEMORY")
             migrate(db)
     except sqlite3.Error as e:
         raise StoreError(f"cannot open database {path}: {e}") from e
