@@ -6,7 +6,7 @@ Rows:
   pages/s for the whole ingest (read, store, segment, dedup) and peak RSS of that process;
 - HTML: the aeb pages, newsmill's HTML path (read with trafilatura metadata + block
   rendering, store, segment, dedup) against `trafilatura.extract` on the same pages, both
-  in this process, warm.
+  in this process, warm, taking turns for --rounds rounds; medians of wall and CPU time.
 
     python bench/ingest_speed.py --aeb ../shared/data/aeb [--pages 50000]
     python bench/ingest_speed.py --text-only --pages 3000
@@ -21,14 +21,18 @@ import argparse
 import gzip
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "examples" / "pages"
+T = TypeVar("T")
 CHROME = ["Home", "World", "Politics", "Latest", "Newsletter", "Follow us on social"]
 MARKERS = ["keep readingShow less", "Read more", "Continue reading"]
 
@@ -105,34 +109,52 @@ def run_ingest_child(folder: Path, db: Path) -> tuple[float, float, float]:
     return seconds, cpu, after.ru_maxrss / 1024
 
 
-def html_rows(aeb: Path) -> list[tuple[str, int, float]]:
+def html_rows(aeb: Path, rounds: int) -> list[tuple[str, int, float, float]]:
+    """newsmill's HTML ingest and bare trafilatura on the same pages, taking turns for
+    ``rounds`` rounds (a fresh store each time): the median wall and CPU seconds of each."""
     import trafilatura
-
-    from newsmill.ingest import ingest
-    from newsmill.options import load_options
-    from newsmill.store.db import connect
 
     files = sorted((aeb / "html").glob("*.html.gz"))
     htmls = [gzip.decompress(f.read_bytes()).decode("utf-8", "replace") for f in files]
     trafilatura.extract(htmls[0])  # warm up both
-    start = time.perf_counter()
-    for html in htmls:
-        trafilatura.extract(html)
-    bare = time.perf_counter() - start
+    ingest_html(files[:1])
+    bare: list[tuple[float, float]] = []
+    ours: list[tuple[float, float]] = []
+    pages = 0
+    for _ in range(rounds):
+        bare.append(timed(lambda: [trafilatura.extract(html) for html in htmls])[:2])
+        wall, cpu, pages = timed(lambda: ingest_html(files))
+        ours.append((wall, cpu))
+    return [
+        ("HTML: newsmill ingest (read+segment+store+dedup)", pages, *medians(ours)),
+        ("HTML: trafilatura.extract", len(htmls), *medians(bare)),
+    ]
+
+
+def ingest_html(files: list[Path]) -> int:
+    """Ingest HTML files into a fresh store (in a temporary folder); the pages stored."""
+    from newsmill.ingest import ingest
+    from newsmill.options import load_options
+    from newsmill.store.db import connect
+
     with tempfile.TemporaryDirectory() as tmp:
         options = load_options(db=str(Path(tmp) / "h.db"))
         db = connect(options.db)
-        warm = Path(tmp) / "warm"
-        warm.mkdir()
-        (warm / "w.html").write_text(htmls[0], "utf-8")
-        ingest(db, [str(warm)], options, enrich=False)
-        start = time.perf_counter()
-        stats = ingest(db, [str(f) for f in files], options, enrich=False)
-        ours = time.perf_counter() - start
-    return [
-        ("HTML: newsmill ingest (read+segment+store+dedup)", stats.pages_new, ours),
-        ("HTML: trafilatura.extract", len(htmls), bare),
-    ]
+        try:
+            return ingest(db, [str(f) for f in files], options, enrich=False).pages_new
+        finally:
+            db.close()
+
+
+def timed(work: Callable[[], T]) -> tuple[float, float, T]:
+    """Wall seconds, CPU seconds of this process, and the result of ``work()``."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = work()
+    return time.perf_counter() - wall, time.process_time() - cpu, result
+
+
+def medians(runs: list[tuple[float, float]]) -> tuple[float, float]:
+    return statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs)
 
 
 def main() -> None:
@@ -140,6 +162,7 @@ def main() -> None:
     parser.add_argument("--aeb", type=Path, help="aeb folder (html/*.html.gz); HTML rows")
     parser.add_argument("--pages", type=int, default=50_000, help="synthetic text pages")
     parser.add_argument("--text-only", action="store_true", help="only the text-captures row")
+    parser.add_argument("--rounds", type=int, default=5, help="HTML rounds (medians shown)")
     args = parser.parse_args()
     if args.aeb is None and not args.text_only:
         parser.error("--aeb is required unless --text-only")
@@ -158,17 +181,22 @@ def main() -> None:
                 f"{peak:,.0f}",
             )
         )
-    if not args.text_only:
-        for name, n, seconds in html_rows(args.aeb):
-            rows.append((name, n, seconds, "", ""))
+    html = [] if args.text_only else html_rows(args.aeb, args.rounds)
+    if html:
+        for name, n, seconds, cpu in html:
+            rows.append((name, n, seconds, f"{cpu:.1f} ({n / cpu:,.1f} pages/CPU-s)", ""))
     print("| run | pages | seconds | pages/s | CPU s | peak RSS MB |")
     print("|---|---|---|---|---|---|")
     for name, n, seconds, cpu_text, peak in rows:
         print(f"| {name} | {n:,} | {seconds:.1f} | {n / seconds:,.1f} | {cpu_text} | {peak} |")
-    if not args.text_only:
-        ours, bare = rows[-2], rows[-1]
-        ratio = (ours[1] / ours[2]) / (bare[1] / bare[2])
-        print(f"\nHTML ratio newsmill / trafilatura: {ratio:.2f}x")
+    if html:
+        (_, n_ours, wall_ours, cpu_ours), (_, n_bare, wall_bare, cpu_bare) = html
+        ratio = (n_ours / wall_ours) / (n_bare / wall_bare)
+        cpu_ratio = (n_ours / cpu_ours) / (n_bare / cpu_bare)
+        print(
+            f"\nHTML newsmill / trafilatura, medians of {args.rounds} turns: "
+            f"{ratio:.2f}x wall, {cpu_ratio:.2f}x CPU"
+        )
 
 
 if __name__ == "__main__":
