@@ -9,16 +9,16 @@ reads the store and writes what comes back. One article is parsed right here.
 
 from __future__ import annotations
 
-import itertools
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from newsmill.enrich import store
 from newsmill.enrich.extract import Findings, find_in_articles
 from newsmill.enrich.figures_store import write_figures
 from newsmill.enrich.nlp import load_pipeline, processes_for
+from newsmill.enrich.pool import batched
 from newsmill.model import Article
 from newsmill.options import EnrichOptions
 from newsmill.store.write import transaction
@@ -61,7 +61,7 @@ def enrich_articles(
     articles = _read_articles(db, ids, stats)
     processes = processes_for(len(ids), options.processes)
     findings = find_in_articles(nlp, articles, processes, count=len(ids), figures=True)
-    for batch in _batches(findings, BATCH_SIZE):
+    for batch in batched(findings, BATCH_SIZE):
         with transaction(db):
             for found in batch:
                 write_figures(db, found.article.id, found.figures)
@@ -83,12 +83,6 @@ def _read_articles(
         articles = store.load_articles(db, batch)
         stats.missing += len(batch) - len(articles)
         yield from articles
-
-
-def _batches(items: Iterable[Findings], size: int) -> Iterator[list[Findings]]:
-    iterator = iter(items)
-    while batch := list(itertools.islice(iterator, size)):
-        yield batch
 
 
 def _count(stats: EnrichStats, found: Findings, figures: int) -> None:

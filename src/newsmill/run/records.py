@@ -418,16 +418,12 @@ def row_checked(row: Mapping[str, Any]) -> Link | PartialLink:
     return Link(row["article"], row["other"], row["kind"], row["score"], row["cover"])
 
 
+#: The check-text columns of a `Copy`: its fields.
+COPY_COLUMNS = [f.name for f in fields(Copy)]
+
+
 def check_text_row(copy: Copy, sketch: Sketch | None) -> dict[str, Any]:
-    row: dict[str, Any] = {
-        "id": copy.id,
-        "rank": copy.rank,
-        "partial": copy.partial,
-        "has_title": copy.has_title,
-        "has_authors": copy.has_authors,
-        "paragraphs": copy.paragraphs,
-        "words": copy.words,
-    }
+    row: dict[str, Any] = {name: getattr(copy, name) for name in COPY_COLUMNS}
     if sketch is not None:
         row |= {
             "minhash": sketch.minhash,
@@ -438,10 +434,6 @@ def check_text_row(copy: Copy, sketch: Sketch | None) -> dict[str, Any]:
             "lead": sketch.lead,
         }
     return row
-
-
-#: The check-text columns of a `Copy`: its fields.
-COPY_COLUMNS = [f.name for f in fields(Copy)]
 
 
 def row_copy(row: Mapping[str, Any]) -> Copy:

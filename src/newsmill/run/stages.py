@@ -39,8 +39,7 @@ from newsmill.dedup.lsh import band_keys, candidate_pairs
 from newsmill.dedup.signatures import Signed, sign
 from newsmill.dedup.stats import DedupStats
 from newsmill.enrich.extract import Findings, find_in_articles
-from newsmill.enrich.figures import extract_figures
-from newsmill.model import Article, Figure, Page, Segmented, Skip
+from newsmill.model import Article, Page, Segmented, Skip
 from newsmill.options import DedupOptions, Options, SegmentOptions
 from newsmill.read import read_file
 from newsmill.segment import page_keys, segment_page
@@ -241,10 +240,7 @@ def clusters_of(
 # --- enrich ----------------------------------------------------------------------------
 
 
-def enrich_articles(
-    nlp: Language, articles: Sequence[Article], page_texts: Mapping[str, str]
-) -> Iterator[tuple[Findings, list[Figure]]]:
-    """Entities and quotes (spaCy) and figures (rules) of each article."""
-    for found in find_in_articles(nlp, articles):
-        article = found.article
-        yield found, extract_figures(article, page_texts[article.page_sha256])
+def enrich_articles(nlp: Language, articles: Sequence[Article]) -> Iterator[Findings]:
+    """Entities and quotes (spaCy) and figures (rules) of each article, in this process
+    (the executor already runs one task per worker)."""
+    return find_in_articles(nlp, articles, figures=True)

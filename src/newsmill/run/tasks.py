@@ -501,11 +501,11 @@ def enrich_task(dataset: Dataset, shard: int, options: Options) -> dict[str, Any
     rows = dataset.read_table(dataset.path("articles", unit + ".parquet")).to_pylist()
     articles = [rec.row_article(r, texts[r["page"]["sha256"]]) for r in rows]
     mentions, quotes, figures, enriched = [], [], [], []
-    for found, found_figures in stages.enrich_articles(nlp, articles, texts):
+    for found in stages.enrich_articles(nlp, articles):
         mentions.extend(rec.mention_rows(found))
         quotes.extend(rec.quote_rows(found))
-        figures.extend(rec.figure_rows(found_figures))
-        enriched.append({"article": found.article.id, "figures": len(found_figures)})
+        figures.extend(rec.figure_rows(found.figures))
+        enriched.append({"article": found.article.id, "figures": len(found.figures)})
     for folder, data, schema in (
         ("mentions", mentions, rec.MENTION_SCHEMA),
         ("quotes", quotes, rec.QUOTE_SCHEMA),
