@@ -18,7 +18,7 @@ from newsmill.enrich.run import enrich_articles
 from newsmill.model import Page, Skip
 from newsmill.options import Options
 from newsmill.read import count_inputs, iter_inputs
-from newsmill.segment import page_keys, segment_page
+from newsmill.segment import line_keys, page_keys, segment_page
 from newsmill.segment.lines import split_lines
 from newsmill.store import write
 
@@ -138,9 +138,9 @@ def segment_pending(
         for done, page_id in enumerate(pending, start=1):
             page = write.load_page(db, page_id)
             lines = split_lines(page.text)
-            keys = page_keys(lines, options.segment.chrome_max_words)
-            counts = write.site_counts(db, page.site, keys)
-            segmented = segment_page(page, counts, options.segment, lines)
+            keys = line_keys(lines, options.segment.chrome_max_words)
+            counts = write.site_counts(db, page.site, keys.distinct())
+            segmented = segment_page(page, counts, options.segment, lines, keys)
             stats.article_ids.extend(write.write_segmented(db, page_id, segmented))
             pages.done()
             stats.pages_segmented += 1

@@ -44,6 +44,10 @@ def db(tmp_path: Path) -> sqlite3.Connection:
         "start, \"end\") VALUES ('p1-0', 1, 0, 'Poll shows war fatigue', ?, 30, 1, 3, 0, ?)",
         (PAGE, len(PAGE)),
     )
+    store.execute(  # as store.write does
+        "INSERT INTO articles_fts (rowid, title, body) "
+        "SELECT rowid, title, body FROM articles WHERE id = 'p1-0'"
+    )
     return store
 
 

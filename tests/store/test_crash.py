@@ -43,6 +43,8 @@ def _snapshot(path: Path) -> tuple[int, int, int, int, int]:
             "(SELECT 1 FROM parts p WHERE p.article_id = a.id)"
         ).fetchone()[0]
         fts = db.execute("SELECT count(*) FROM articles_fts").fetchone()[0]
+        # the full-text index agrees with the articles table (raises if not)
+        db.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)")
     finally:
         db.close()
     return pages, pending, articles, orphans, fts

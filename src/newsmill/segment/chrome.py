@@ -17,6 +17,7 @@ happens to stand next to an article shown on a few pages.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import xxhash
@@ -29,8 +30,8 @@ _SEED = 0x6E6D  # fixed, so keys are stable across processes and runs
 
 @lru_cache(maxsize=65536)
 def _key(*texts: str) -> int:
-    """Stable 64-bit key of whitespace- and case-normalised text (cached: a page's lines
-    are keyed when it is stored and again when it is segmented)."""
+    """Stable 64-bit key of whitespace- and case-normalised text (cached: chrome lines
+    repeat from page to page)."""
     normalised = "\x00".join(" ".join(t.split()).lower() for t in texts)
     # signed 64-bit so it fits an SQLite INTEGER
     return xxhash.xxh64_intdigest(normalised.encode("utf-8"), seed=_SEED) - (1 << 63)
@@ -47,44 +48,70 @@ REACH = 3
 OUTNUMBER = 3
 
 
-def _long_near(texts: Sequence[str], short: Sequence[bool], i: int) -> list[str]:
-    lo, hi = max(0, i - REACH), i + 1 + REACH
-    return [texts[j] for j in (*range(lo, i), *range(i + 1, min(hi, len(texts)))) if not short[j]]
+@dataclass(frozen=True, slots=True)
+class LineKeys:
+    """A page's repetition keys, line by line, computed once per page: the key of each
+    short line, and of each long line with a short line within `REACH` lines (else None)."""
+
+    short: list[bool]
+    keys: list[int | None]
+
+    def distinct(self) -> set[int]:
+        """The keys the page contributes to its site's counts (each once per page)."""
+        return {key for key in self.keys if key is not None}
 
 
-def _short_flags(lines: Sequence[Line], max_words: int) -> tuple[list[str], list[bool]]:
+def line_keys(lines: Sequence[Line], max_words: int) -> LineKeys:
     texts = [line.text for line in lines]
-    return texts, [is_short(text, max_words) for text in texts]
+    short = [is_short(text, max_words) for text in texts]
+    n = len(texts)
+    keys: list[int | None] = []
+    for j, text in enumerate(texts):
+        if short[j]:
+            keys.append(_key(text))
+        elif any(short[max(0, j - REACH) : j]) or any(short[j + 1 : min(n, j + 1 + REACH)]):
+            keys.append(_key("\x01", text))
+        else:
+            keys.append(None)
+    return LineKeys(short, keys)
 
 
 def page_keys(lines: Sequence[Line], max_words: int) -> set[int]:
     """The repetition keys one page contributes (each counted once per page): every short
     line, and every long line with a short line within `REACH` lines of it."""
-    texts, short = _short_flags(lines, max_words)
-    keys = {_key(text) for text, is_short_line in zip(texts, short, strict=True) if is_short_line}
-    n = len(texts)
-    for j, text in enumerate(texts):
-        if not short[j] and (
-            any(short[max(0, j - REACH) : j]) or any(short[j + 1 : min(n, j + 1 + REACH)])
-        ):
-            keys.add(_key("\x01", text))
-    return keys
+    return line_keys(lines, max_words).distinct()
 
 
 def repeated_chrome(
-    lines: Sequence[Line], counts: Mapping[int, int], max_words: int, min_pages: int
+    lines: Sequence[Line],
+    counts: Mapping[int, int],
+    max_words: int,
+    min_pages: int,
+    keys: LineKeys | None = None,
 ) -> list[bool]:
-    """For each line: is it a short line repeated across pages outside a repeated article?"""
-    texts, short = _short_flags(lines, max_words)
+    """For each line: is it a short line repeated across pages outside a repeated article?
+
+    ``keys`` may pass in ``line_keys(lines, max_words)`` when the caller has them already.
+    """
+    keys = line_keys(lines, max_words) if keys is None else keys
+    short, key = keys.short, keys.keys
+    n = len(short)
     flags = []
-    for i, text in enumerate(texts):
-        pages = counts.get(_key(text), 0) if short[i] else 0
+    for i in range(n):
+        own = key[i]
+        pages = counts.get(own, 0) if short[i] and own is not None else 0
         if pages < min_pages:
             flags.append(False)
             continue
+        # every long line within REACH of a short line has a key
+        near = (
+            key[j]
+            for j in (*range(max(0, i - REACH), i), *range(i + 1, min(n, i + 1 + REACH)))
+            if not short[j]
+        )
         in_article = any(
             min_pages <= count and pages <= OUTNUMBER * count
-            for count in (counts.get(_key("\x01", near), 0) for near in _long_near(texts, short, i))
+            for count in (counts.get(k, 0) for k in near if k is not None)
         )
         flags.append(not in_article)
     return flags

@@ -124,7 +124,7 @@ def _article_id(ids: dict[int, str], line: Line) -> str | None:
 
 def _insert_article(db: sqlite3.Connection, page_id: int, article: Article) -> None:
     parts = article.parts
-    db.execute(
+    cursor = db.execute(
         """INSERT INTO articles (id, page_id, idx, title, dek, section, authors, bio, published,
                                  partial, body, words, first_line, last_line, start, "end")
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -146,6 +146,11 @@ def _insert_article(db: sqlite3.Connection, page_id: int, article: Article) -> N
             article.start,
             article.end,
         ),
+    )
+    # Not a trigger: see migrations/0005_fts_direct.sql.
+    db.execute(
+        "INSERT INTO articles_fts (rowid, title, dek, body) VALUES (?, ?, ?, ?)",
+        (cursor.lastrowid, article.title, article.dek, article.body),
     )
     db.executemany(
         "INSERT INTO article_authors (article_id, name) VALUES (?, ?)",
