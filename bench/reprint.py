@@ -336,13 +336,13 @@ def run_store(docs: list[Doc], options: DedupOptions, rounds: int = 4) -> dict[s
         for start in range(0, len(docs), step):
             for doc in docs[start : start + step]:
                 page = Page(sha256=doc.id, source=doc.id, text=doc.text, kind="text", site="b")
-                page_id = write.store_page(db, page, [])
+                stored = write.store_page(db, page, [])
                 paragraphs = doc.text.split("\n")
                 parts = [Part("body", i + 1, i + 1, 0, len(p), p) for i, p in enumerate(paragraphs)]
                 title = None if doc.partial else doc.id
                 article = Article(doc.id, doc.id, 0, parts, title=title, partial=doc.partial)
-                if page_id is not None:
-                    write.write_segmented(db, page_id, Segmented(page, [], [article]))
+                if stored is not None:
+                    write.write_segmented(db, stored.id, Segmented(page, [], [article]))
             update_clusters(db, None, options)
         rows = db.execute("SELECT article_id, cluster FROM article_clusters").fetchall()
         db.close()

@@ -94,8 +94,9 @@ def test_incremental_matches_batch(tmp_path: Path, seeds: sqlite3.Connection) ->
 def _store_articles(db: sqlite3.Connection, name: str, items: list[tuple[str, str | None]]) -> None:
     """Store a made-up page holding articles (body, title) as the segmenter would."""
     page = Page(sha256=name * 8, source=f"{name}.txt", text="x", kind="text", site="test")
-    page_id = write.store_page(db, page, [])
-    assert page_id is not None
+    stored = write.store_page(db, page, [])
+    assert stored is not None
+    page_id = stored.id
     articles = []
     for index, (text, title) in enumerate(items):
         parts = [Part("body", i + 1, i + 1, 0, len(p), p) for i, p in enumerate(text.split("\n"))]

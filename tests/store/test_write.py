@@ -35,8 +35,9 @@ def _matches(db: sqlite3.Connection, query: str) -> list[str]:
 def test_index_follows_insert_and_rewrite(tmp_path: Path) -> None:
     db = connect(tmp_path / "w.db")
     page = Page(sha256="ab" * 32, source="p.txt", text="x", kind="text", site="test")
-    page_id = write.store_page(db, page, [])
-    assert page_id is not None
+    stored = write.store_page(db, page, [])
+    assert stored is not None
+    page_id = stored.id
     write.write_segmented(db, page_id, _segmented(page, ["storm hits coast", "budget vote"]))
     _index_matches_content(db)
     assert _matches(db, "storm") == ["abab-0"]
@@ -50,8 +51,9 @@ def test_index_follows_insert_and_rewrite(tmp_path: Path) -> None:
 def test_index_rolls_back_with_the_page(tmp_path: Path) -> None:
     db = connect(tmp_path / "r.db")
     page = Page(sha256="cd" * 32, source="q.txt", text="x", kind="text", site="test")
-    page_id = write.store_page(db, page, [])
-    assert page_id is not None
+    stored = write.store_page(db, page, [])
+    assert stored is not None
+    page_id = stored.id
     broken = _segmented(page, ["storm hits coast", "storm again"])
     broken.articles[1] = Article("cdcd-0", page.sha256, 1, broken.articles[1].parts)  # same id
     try:

@@ -37,7 +37,7 @@ from newsmill.cli.app import (
 from newsmill.dedup import CopyRow, copies_of
 from newsmill.enrich.figures_store import iter_figure_records
 from newsmill.enrich.query import iter_quote_records
-from newsmill.ingest import IngestStats, ingest
+from newsmill.ingest import IngestStats, ingest, resegment
 from newsmill.store import query
 from newsmill.store.db import connect
 from newsmill.store.export import KINDS, export
@@ -93,6 +93,48 @@ def ingest_command(
             raise typer.Exit(1)
 
 
+@app.command("resegment")
+def resegment_command(
+    sites: Annotated[
+        list[str] | None,
+        typer.Option("--site", help="Only the pages of this site (repeatable)."),
+    ] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+    enrich: Annotated[
+        bool,
+        typer.Option("--enrich/--no-enrich", help="Enrich the articles that changed."),
+    ] = True,
+    progress: Annotated[
+        bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")
+    ] = True,
+) -> None:
+    """Segment stored pages again with what the store knows now.
+
+    Use it after changing segmentation options, or after ingesting more pages of a
+    site in several runs: lines that became site chrome later are then taken out of
+    the earlier pages too. (Ingest already does this by itself for lines that reach
+    the chrome threshold; this command re-checks every page.) Only pages whose
+    segmentation changed are written again; their articles are linked to their
+    copies and enriched anew.
+    """
+    with domain_errors():
+        options = options_for(db, config)
+        database = connect(options.db)
+        bar = _progress_bar() if progress and sys.stderr.isatty() else None
+        with bar or nullcontext():
+            stats = resegment(database, options, sites or (), _reporter(bar), enrich=enrich)
+        console.print(
+            f"[bold]{stats.pages_rechecked}[/] pages segmented again, "
+            f"[bold]{stats.pages_changed}[/] changed and written "
+            f"({stats.articles} articles on the pages written) in {escape(options.db)}"
+        )
+        if stats.pages_segmented:
+            console.print(f"  {stats.pages_segmented} pages left pending by an earlier run")
+        for key, value in stats.extra.items():
+            console.print(f"  {key}: {value}")
+
+
 def _progress_bar() -> Progress:
     return Progress(
         TextColumn("{task.description:>8}"),
@@ -128,6 +170,11 @@ def _print_summary(stats: IngestStats, db_path: str) -> None:
         f"{len(stats.skipped)} skipped; {stats.articles} articles "
         f"({stats.partial} partial) in {escape(db_path)}"
     )
+    if stats.pages_rechecked:
+        console.print(
+            f"  earlier pages: {stats.pages_rechecked} segmented again (lines of theirs "
+            f"became site chrome candidates), {stats.pages_changed} changed"
+        )
     for key, value in stats.extra.items():
         console.print(f"  {key}: {value}")
     if stats.roles:

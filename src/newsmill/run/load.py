@@ -109,12 +109,12 @@ def _load_shard(
         if page.source in failed:
             continue
         keys = page_keys(split_lines(page.text), options.segment.chrome_max_words)
-        page_id = write.store_page(db, page, keys)
-        if page_id is None:
+        stored = write.store_page(db, page, keys)
+        if stored is None:
             stats.pages_known += 1
             continue
         segmented = _segmented(page, articles.get(page.sha256, []), lines.get(page.sha256, []))
-        loaded.update(write.write_segmented(db, page_id, segmented))
+        loaded.update(write.write_segmented(db, stored.id, segmented))
         stats.pages_new += 1
         stats.articles += len(segmented.articles)
     return loaded

@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable
-from dataclasses import asdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
 
 from newsmill.model import Article, HtmlMeta, Line, Page, Segmented, Skip
 
@@ -22,7 +22,13 @@ def page_exists(db: sqlite3.Connection, sha256: str) -> bool:
     return db.execute("SELECT 1 FROM pages WHERE sha256 = ?", (sha256,)).fetchone() is not None
 
 
-def store_page(db: sqlite3.Connection, page: Page, keys: Iterable[int]) -> int | None:
+@dataclass(frozen=True, slots=True)
+class StoredPage:
+    id: int
+    counts: dict[int, int]  # each repetition key of the page: on how many of its site's pages
+
+
+def store_page(db: sqlite3.Connection, page: Page, keys: Iterable[int]) -> StoredPage | None:
     """Insert a page and count its repetition keys; None if these bytes are already stored."""
     with transaction(db):
         cursor = db.execute(
@@ -45,14 +51,18 @@ def store_page(db: sqlite3.Connection, page: Page, keys: Iterable[int]) -> int |
                 json.dumps(asdict(page.html), ensure_ascii=False) if page.html else None,
             ),
         )
-        if cursor.rowcount == 0:
+        if cursor.rowcount == 0 or cursor.lastrowid is None:
             return None
-        db.executemany(
-            """INSERT INTO site_lines (site, hash, pages) VALUES (?, ?, 1)
-               ON CONFLICT(site, hash) DO UPDATE SET pages = pages + 1""",
-            ((page.site, key) for key in keys),
+        # one statement for all keys, returning the new counts ("WHERE true" tells SQLite's
+        # parser that ON CONFLICT belongs to the INSERT, not to a join)
+        rows = db.execute(
+            """INSERT INTO site_lines (site, hash, pages)
+               SELECT ?, value, 1 FROM json_each(?) WHERE true
+               ON CONFLICT(site, hash) DO UPDATE SET pages = pages + 1
+               RETURNING hash, pages""",
+            (page.site, json.dumps(list(keys))),
         )
-        return cursor.lastrowid
+        return StoredPage(cursor.lastrowid, dict(rows.fetchall()))
 
 
 def site_counts(db: sqlite3.Connection, site: str, keys: Iterable[int]) -> dict[int, int]:
@@ -74,6 +84,26 @@ def pending_pages(db: sqlite3.Connection) -> list[int]:
     """Ids of pages whose segmentation is not stored yet."""
     rows = db.execute("SELECT id FROM pages WHERE segmented = 0 ORDER BY id")
     return [row[0] for row in rows]
+
+
+def has_segmented_pages(db: sqlite3.Connection, site: str) -> bool:
+    row = db.execute("SELECT 1 FROM pages WHERE site = ? AND segmented = 1 LIMIT 1", (site,))
+    return row.fetchone() is not None
+
+
+def segmented_pages(db: sqlite3.Connection, sites: Sequence[str] | None) -> list[int]:
+    """Ids of the segmented pages of ``sites`` (of every site when None)."""
+    if sites is None:
+        return [
+            row[0] for row in db.execute("SELECT id FROM pages WHERE segmented = 1 ORDER BY id")
+        ]
+    ids: list[int] = []
+    for site in sites:
+        rows = db.execute(
+            "SELECT id FROM pages WHERE site = ? AND segmented = 1 ORDER BY id", (site,)
+        )
+        ids.extend(row[0] for row in rows)
+    return ids
 
 
 def load_page(db: sqlite3.Connection, page_id: int) -> Page:
@@ -103,49 +133,95 @@ def write_segmented(db: sqlite3.Connection, page_id: int, segmented: Segmented) 
     with transaction(db):
         db.execute("DELETE FROM articles WHERE page_id = ?", (page_id,))
         db.execute("DELETE FROM lines WHERE page_id = ?", (page_id,))
-        ids = {article.index: article.id for article in segmented.articles}
         db.executemany(
             'INSERT INTO lines (page_id, line, start, "end", role, reason, article_id) '
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                (page_id, ln.number, ln.start, ln.end, ln.role, ln.reason, _article_id(ids, ln))
-                for ln in segmented.lines
-            ),
+            _line_rows(page_id, segmented),
         )
         for article in segmented.articles:
             _insert_article(db, page_id, article)
         db.execute("UPDATE pages SET segmented = 1 WHERE id = ?", (page_id,))
-    return list(ids.values())
+    return [article.id for article in segmented.articles]
+
+
+def same_as_stored(db: sqlite3.Connection, page_id: int, segmented: Segmented) -> bool:
+    """Whether the store holds exactly this segmentation of the page: the same lines with
+    the same roles, and the same articles with the same parts."""
+    lines = db.execute(
+        'SELECT page_id, line, start, "end", role, reason, article_id FROM lines '
+        "WHERE page_id = ? ORDER BY line",
+        (page_id,),
+    )
+    if list(map(tuple, lines)) != _line_rows(page_id, segmented):
+        return False
+    articles = db.execute(
+        f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE page_id = ? ORDER BY idx",
+        (page_id,),
+    )
+    if list(map(tuple, articles)) != [_article_row(page_id, a) for a in segmented.articles]:
+        return False
+    for article in segmented.articles:
+        parts = db.execute(
+            'SELECT article_id, seq, role, first_line, last_line, start, "end" FROM parts '
+            "WHERE article_id = ? ORDER BY seq",
+            (article.id,),
+        )
+        if list(map(tuple, parts)) != _part_rows(article):
+            return False
+    return True
+
+
+def _line_rows(page_id: int, segmented: Segmented) -> list[tuple[object, ...]]:
+    ids = {article.index: article.id for article in segmented.articles}
+    return [
+        (page_id, ln.number, ln.start, ln.end, ln.role, ln.reason, _article_id(ids, ln))
+        for ln in segmented.lines
+    ]
 
 
 def _article_id(ids: dict[int, str], line: Line) -> str | None:
     return None if line.article is None else ids[line.article]
 
 
-def _insert_article(db: sqlite3.Connection, page_id: int, article: Article) -> None:
+_ARTICLE_COLUMNS = (
+    "id, page_id, idx, title, dek, section, authors, bio, published, partial, "
+    'body, words, first_line, last_line, start, "end"'
+)
+
+
+def _article_row(page_id: int, article: Article) -> tuple[object, ...]:
     parts = article.parts
+    return (
+        article.id,
+        page_id,
+        article.index,
+        article.title,
+        article.dek,
+        article.section,
+        json.dumps(article.authors, ensure_ascii=False),
+        article.bio,
+        article.published,
+        int(article.partial),
+        article.body,
+        len(article.body.split()),
+        min(p.first_line for p in parts),
+        max(p.last_line for p in parts),
+        article.start,
+        article.end,
+    )
+
+
+def _part_rows(article: Article) -> list[tuple[object, ...]]:
+    return [
+        (article.id, seq, p.role, p.first_line, p.last_line, p.start, p.end)
+        for seq, p in enumerate(article.parts)
+    ]
+
+
+def _insert_article(db: sqlite3.Connection, page_id: int, article: Article) -> None:
     cursor = db.execute(
-        """INSERT INTO articles (id, page_id, idx, title, dek, section, authors, bio, published,
-                                 partial, body, words, first_line, last_line, start, "end")
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        (
-            article.id,
-            page_id,
-            article.index,
-            article.title,
-            article.dek,
-            article.section,
-            json.dumps(article.authors, ensure_ascii=False),
-            article.bio,
-            article.published,
-            int(article.partial),
-            article.body,
-            len(article.body.split()),
-            min(p.first_line for p in parts),
-            max(p.last_line for p in parts),
-            article.start,
-            article.end,
-        ),
+        f"INSERT INTO articles ({_ARTICLE_COLUMNS}) VALUES ({', '.join('?' * 16)})",
+        _article_row(page_id, article),
     )
     # Not a trigger: see migrations/0005_fts_direct.sql.
     db.execute(
@@ -159,10 +235,7 @@ def _insert_article(db: sqlite3.Connection, page_id: int, article: Article) -> N
     db.executemany(
         'INSERT INTO parts (article_id, seq, role, first_line, last_line, start, "end") '
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            (article.id, seq, p.role, p.first_line, p.last_line, p.start, p.end)
-            for seq, p in enumerate(parts)
-        ),
+        _part_rows(article),
     )
 
 
