@@ -131,3 +131,7 @@ def test_resegment_command(tmp_path: Path, seed_dir: Path) -> None:
     result = runner.invoke(app, ["resegment", "--db", path, "--no-enrich", "--no-progress"])
     assert result.exit_code == 0, result.output
     assert "3 pages segmented again, 0 changed" in result.output
+    unknown = runner.invoke(app, ["resegment", "--db", path, "--site", "nowhere.example"])
+    assert unknown.exit_code == 1
+    assert "no pages of site 'nowhere.example'" in unknown.output
+    assert "pages" in unknown.output.split("sites with most pages:")[1]  # the seed folder

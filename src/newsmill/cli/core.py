@@ -97,7 +97,7 @@ def ingest_command(
 def resegment_command(
     sites: Annotated[
         list[str] | None,
-        typer.Option("--site", help="Only the pages of this site (repeatable)."),
+        typer.Option("--site", metavar="SITE", help="Only the pages of this site (repeatable)."),
     ] = None,
     db: DbOption = None,
     config: ConfigOption = None,
@@ -121,6 +121,14 @@ def resegment_command(
     with domain_errors():
         options = options_for(db, config)
         database = connect(options.db)
+        unknown = [site for site in sites or () if not query.has_site(database, site)]
+        if unknown:
+            known = query.sites(database, 10)
+            err_console.print(
+                f"no pages of site {', '.join(map(repr, unknown))} in {escape(options.db)}; "
+                f"sites with most pages: {escape(', '.join(known)) or 'none'}"
+            )
+            raise typer.Exit(1)
         bar = _progress_bar() if progress and sys.stderr.isatty() else None
         with bar or nullcontext():
             stats = resegment(database, options, sites or (), _reporter(bar), enrich=enrich)

@@ -84,6 +84,18 @@ def count_articles(db: sqlite3.Connection, *, all_copies: bool = True) -> int:
     return int(db.execute(f"SELECT count(*) FROM article_clusters {where}").fetchone()[0])
 
 
+def has_site(db: sqlite3.Connection, site: str) -> bool:
+    return db.execute("SELECT 1 FROM pages WHERE site = ? LIMIT 1", (site,)).fetchone() is not None
+
+
+def sites(db: sqlite3.Connection, limit: int) -> list[str]:
+    """Sites with the most pages first."""
+    rows = db.execute(
+        "SELECT site FROM pages GROUP BY site ORDER BY count(*) DESC, site LIMIT ?", (limit,)
+    )
+    return [row[0] for row in rows]
+
+
 def find_article(db: sqlite3.Connection, article_id: str) -> str:
     """The full id of an article from its id or an unambiguous prefix of it."""
     rows = db.execute(
