@@ -19,10 +19,13 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from itertools import chain
 from typing import Final, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
+
+from newsmill.segment.textcache import per_text
 
 Matrix = NDArray[np.float64]
 
@@ -134,6 +137,20 @@ _COMMENTS_HEADER_RE: Final = re.compile(
     r"add a comment|post a comment|schreiben sie einen kommentar|laisser un commentaire|"
     r"deja un comentario)\b",
     re.IGNORECASE,
+)
+# Fast paths for ASCII lines, where IGNORECASE matching is plain lower-casing (its
+# non-ASCII equivalents, such as "ſ" for "s", cannot occur): the last character a
+# `_COMMENT_SAID_RE` match can end on, and substrings of which every unanchored
+# `_COMMENTS_HEADER_RE` phrase holds one.
+_ASCII_SAID_LAST: Final = frozenset("dsetboDSETBO:\n")
+_ASCII_HEADER_HINTS: Final = (
+    "leave a ",
+    "response",
+    "join the ",
+    "a comment",
+    "schreiben sie",
+    "laisser un",
+    "deja un",
 )
 _LINK_RE: Final = re.compile(r"https?://|www\.|\.com\b|@\w", re.IGNORECASE)
 
@@ -249,10 +266,32 @@ def terminal(text: str) -> bool:
 def comment_meta(text: str, has_digits: bool) -> bool:
     """Reader-comment furniture: "Name says:", "2 days ago", "Reply", "Rating: 3 Votes"."""
     return (
-        _COMMENT_SAID_RE.search(text[-_SAID_TAIL:]) is not None
+        _said_tail(text)
         or _COMMENT_START_RE.match(text[:_START_HEAD]) is not None
         or (has_digits and _COMMENT_NUMBER_RE.search(text) is not None)
     )
+
+
+def _said_tail(text: str) -> bool:
+    """The line ends in "says:" or the like (`_COMMENT_SAID_RE`)."""
+    if text.isascii() and text[-1:] not in _ASCII_SAID_LAST:
+        return False  # most lines: the regex is not tried at each of the last characters
+    return _COMMENT_SAID_RE.search(text[-_SAID_TAIL:]) is not None
+
+
+def comments_header(text: str) -> bool:
+    """A header opening a reader-comment section (`_COMMENTS_HEADER_RE`)."""
+    if text.isascii():
+        lowered = text.lower()
+        if not any(hint in lowered for hint in _ASCII_HEADER_HINTS):
+            # only the part anchored at the start can match: try it there alone
+            return _COMMENTS_HEADER_RE.match(text) is not None
+    return _COMMENTS_HEADER_RE.search(text) is not None
+
+
+def has_quote(text: str) -> bool:
+    """A quotation mark (`_QUOTE_RE`); the only ASCII one is the straight double quote."""
+    return '"' in text if text.isascii() else _QUOTE_RE.search(text) is not None
 
 
 def link_like(text: str, lowered: str) -> bool:
@@ -268,24 +307,90 @@ def _count(text: str, pattern: re.Pattern[str], ascii_others: bytes) -> int:
     return len(pattern.findall(text))
 
 
+# What the features count of each word (upper case, title case, stop word, separator,
+# chrome word once lower-cased) is looked up per distinct word, packed into one int with a
+# field of _FIELD_BITS bits per count, so that a line's counts are one C-level sum of its
+# words' entries. The fields cannot carry into each other on lines of fewer than
+# 2**_FIELD_BITS words, and five of them fit a machine word, where sum() is fastest; longer
+# lines are counted word by word.
+_FIELD_BITS: Final = 12
+_FIELD_MASK: Final = (1 << _FIELD_BITS) - 1
+_WORDS_KEPT: Final = 100_000  # the table starts afresh past this many words (~10 MB)
+
+
+class _WordFacts(dict[str, int]):
+    """Packed counts of every word seen so far (see _FIELD_BITS)."""
+
+    def __missing__(self, word: str) -> int:
+        if len(self) >= _WORDS_KEPT:
+            self.clear()
+        facts = (
+            word.isupper()
+            | word.istitle() << _FIELD_BITS
+            | (word in STOP_WORDS) << 2 * _FIELD_BITS
+            | (word in _SEPARATORS) << 3 * _FIELD_BITS
+            | (word.lower() in CHROME_WORDS) << 4 * _FIELD_BITS
+        )
+        self[word] = facts
+        return facts
+
+
+_WORD_FACTS: Final = _WordFacts()
+
+
+def word_counts(words: list[str]) -> tuple[int, int, int, int, int]:
+    """How many of ``words`` are upper case, title case, stop words, separators, and chrome
+    words once lower-cased (``text.lower().split()`` is the lower-cased ``text.split()``:
+    lower-casing neither makes nor removes spaces)."""
+    if len(words) > _FIELD_MASK:
+        return _plain_word_counts(words)
+    packed = sum(map(_WORD_FACTS.__getitem__, words))
+    return (
+        packed & _FIELD_MASK,
+        (packed >> _FIELD_BITS) & _FIELD_MASK,
+        (packed >> 2 * _FIELD_BITS) & _FIELD_MASK,
+        (packed >> 3 * _FIELD_BITS) & _FIELD_MASK,
+        packed >> 4 * _FIELD_BITS,
+    )
+
+
+def _plain_word_counts(words: list[str]) -> tuple[int, int, int, int, int]:
+    return (
+        sum(map(str.isupper, words)),
+        sum(map(str.istitle, words)),
+        sum(map(STOP_WORDS.__contains__, words)),
+        sum(map(_SEPARATORS.__contains__, words)),
+        sum(CHROME_WORDS.__contains__(word.lower()) for word in words),
+    )
+
+
+_REPEATED: Final = BASE_FEATURES.index("repeated")
+
+
 def base_features(text: str, repeated: bool) -> list[float]:
     """The per-line features, in `BASE_FEATURES` order."""
+    row = list(text_features(text))
+    row[_REPEATED] = float(repeated)
+    return row
+
+
+@per_text
+def text_features(text: str) -> tuple[float, ...]:
+    """The features that depend on the line's text alone, in `BASE_FEATURES` order, with
+    "repeated" (which depends on the page) left at 0. Cached: lines repeat across pages."""
     words = text.split()
     n_words = word_count(text, words)
     n = max(len(words), 1)
     n_chars = len(text)
     first = text[0]
-    all_caps = sum(map(str.isupper, words))
-    caps = sum(map(str.istitle, words)) + all_caps
-    stops = sum(map(STOP_WORDS.__contains__, words))
+    all_caps, titled, stops, separators, chrome = word_counts(words)
+    caps = titled + all_caps
     lowered = text.lower()
-    chrome = sum(map(CHROME_WORDS.__contains__, lowered.split()))
     digits = _count(text, _DIGIT_RE, _ASCII_NOT_DIGIT)
-    separators = sum(map(_SEPARATORS.__contains__, words))
     is_terminal = terminal(text)
     long_line = n_words >= LONG_WORDS
     bullet = first in _BULLETS
-    return [
+    return (
         math.log1p(n_words),
         math.log1p(n_chars),
         float(n_words <= 3),
@@ -306,16 +411,16 @@ def base_features(text: str, repeated: bool) -> list[float]:
         float(bullet or separators > 1 or first == "|"),
         chrome / n,
         float(chrome > 0),
-        float(repeated),
+        0.0,  # repeated
         float(digits > 0 and _DATE_RE.search(text) is not None),
         float(link_like(text, lowered)),
         min(n_chars / n, 20.0) / 10.0,
-        float(_QUOTE_RE.search(text) is not None),
+        float(has_quote(text)),
         float(first.islower()),
         float(long_line and is_terminal),
         float(comment_meta(text, digits > 0)),
-        float(n_words <= 12 and _COMMENTS_HEADER_RE.search(text) is not None),
-    ]
+        float(n_words <= 12 and comments_header(text)),
+    )
 
 
 _COL: Final = {name: i for i, name in enumerate(BASE_FEATURES)}
@@ -402,7 +507,7 @@ def _prefix(values: Matrix) -> Matrix:
     """Running sums of ``values`` (rows) with a leading zero row."""
     prefix = np.empty((len(values) + 1, *values.shape[1:]))
     prefix[0] = 0.0
-    np.cumsum(values, axis=0, out=prefix[1:])
+    values.cumsum(axis=0, out=prefix[1:])  # the method: np.cumsum adds a Python wrapper
     return prefix
 
 
@@ -418,25 +523,24 @@ def _window_means(prefix: Matrix, half: int) -> Matrix:
     return (prefix[hi] - prefix[lo]) / counts
 
 
-def side_means(values: Matrix, width: int) -> tuple[Matrix, Matrix]:
-    """Mean of the `width` values before and after each position (0.5 where none)."""
-    return _side_means(_prefix(values), width)
-
-
-def _side_means(prefix: Matrix, width: int) -> tuple[Matrix, Matrix]:
-    lo, hi, before, after = _sides(len(prefix) - 1, width)
-    behind = np.where(before > 0, (prefix[:-1] - prefix[lo]) / np.maximum(before, 1.0), 0.5)
-    ahead = np.where(after > 0, (prefix[hi] - prefix[1:]) / np.maximum(after, 1.0), 0.5)
-    return behind, ahead
-
-
 def densest_run(gains: Matrix) -> tuple[int, int]:
     """The contiguous range [start, end] with the largest sum of gains."""
     prefix = _prefix(gains)
     lowest = np.minimum.accumulate(prefix[:-1])
-    end = int(np.argmax(prefix[1:] - lowest))
-    start = int(np.argmin(prefix[: end + 1]))
+    end = int((prefix[1:] - lowest).argmax())
+    start = int(prefix[: end + 1].argmin())
     return start, end
+
+
+def densest_runs(values: Matrix, levels: Matrix) -> list[tuple[int, int]]:
+    """``densest_run(values - level)`` for each of ``levels``, computed together (one row
+    per level; the same arithmetic, element by element)."""
+    prefix = np.empty((len(levels), len(values) + 1))
+    prefix[:, 0] = 0.0
+    (values - levels[:, None]).cumsum(axis=1, out=prefix[:, 1:])
+    lowest = np.minimum.accumulate(prefix[:, :-1], axis=1)
+    ends = (prefix[:, 1:] - lowest).argmax(axis=1).tolist()
+    return [(int(row[: end + 1].argmin()), end) for row, end in zip(prefix, ends, strict=True)]
 
 
 def run_distance(n: int, run: tuple[int, int]) -> Matrix:
@@ -463,7 +567,7 @@ def _run_features(n_words: Matrix) -> tuple[Matrix, int]:
     rows[:, 1] = index == 0
     rows[:, 2] = index == n - 1
     rows[0, 3] = 0.0
-    np.cumsum(n_words[:-1], out=rows[1:, 3])
+    n_words[:-1].cumsum(out=rows[1:, 3])
     rows[:, 3] /= total
     rows[:, 4] = distance == 0
     rows[:, 5] = index < start
@@ -508,22 +612,21 @@ def _block_features(n_words: Matrix, base: Matrix) -> Matrix:
     safe = np.where(member, ids, 0)
     words = np.bincount(safe, weights=n_words * member, minlength=count)
     lines = np.bincount(safe, weights=member.astype(float), minlength=count)
-    largest = int(np.argmax(words))
+    largest = int(words.argmax())
     means = [
         np.bincount(safe, weights=base[:, col] * member, minlength=count) / np.maximum(lines, 1)
         for col in _BLOCK_MEANS
     ]
-    rows = np.column_stack(
-        [
-            np.log1p(words[safe]),
-            words[safe] / (words[largest] or 1.0),
-            safe == largest,
-            safe < largest,
-            safe > largest,
-            np.log1p(np.abs(safe - largest)),
-            *(mean[safe] for mean in means),
-        ]
-    )
+    block_words = words[safe]
+    rows = np.empty((n, 10))  # filled column by column: np.column_stack costs more here
+    rows[:, 0] = np.log1p(block_words)
+    rows[:, 1] = block_words / (words[largest] or 1.0)
+    rows[:, 2] = safe == largest
+    rows[:, 3] = safe < largest
+    rows[:, 4] = safe > largest
+    rows[:, 5] = np.log1p(np.abs(safe - largest))
+    for column, mean in enumerate(means, start=6):
+        rows[:, column] = mean[safe]
     rows[~member] = 0.0
     return rows
 
@@ -533,8 +636,12 @@ def line_features(texts: Sequence[str]) -> Matrix:
     n = len(texts)
     if n == 0:
         return np.zeros((0, len(LINE_FEATURES)))
+    # np.fromiter over the chained rows builds the matrix faster than np.array(rows)
+    features = chain.from_iterable(map(text_features, texts))
+    base = np.fromiter(features, np.float64, n * len(BASE_FEATURES)).reshape(n, -1)
     counts = Counter(texts)
-    base = np.array([base_features(text, counts[text] > 1) for text in texts])
+    if len(counts) < n:  # some line repeats on the page
+        base[:, _REPEATED] = [counts[text] > 1 for text in texts]
     n_words = np.expm1(base[:, _COL["log_words"]])
     rows = np.zeros((n, len(LINE_FEATURES)))
     column = _put(rows, 0, base)
@@ -547,7 +654,7 @@ def line_features(texts: Sequence[str]) -> Matrix:
         column = _put(rows, column, _window_means(windowed, w))
     runs, run_start = _run_features(n_words)
     headers = base[:, _COL["comments_header"]] * (_index(n) > run_start)
-    rows[:, column] = (np.cumsum(headers) - headers) > 0
+    rows[:, column] = (headers.cumsum() - headers) > 0
     column = _put(rows, column + 1, runs)
     _put(rows, column, _block_features(n_words, base))
     return rows
@@ -568,23 +675,84 @@ def logit(p: Matrix) -> Matrix:
     return np.log(clipped / (1 - clipped))
 
 
+#: Widths of the sandwich features, and the padding that serves them all.
+_SANDWICH_WIDTHS: Final = (3, 8)
+_SANDWICH_PAD: Final = max(_SANDWICH_WIDTHS)
+
+
 @_cached_for_short_pages
-def _sandwich_index(n: int, width: int) -> NDArray[np.intp]:
-    """Positions, in the page padded with `width` zeros at each end, of the `width` lines
-    before (first) and after (second) each line."""
-    behind = _index(n)[:, None] + np.arange(width)
-    index = np.stack([behind, behind + width + 1])
+def _sandwich_index(n: int) -> NDArray[np.intp]:
+    """Positions, in the page padded with `_SANDWICH_PAD` zeros at each end, of the lines
+    before and after each line, for each width in turn (behind, ahead, behind, ahead...):
+    shape (2 * len(_SANDWICH_WIDTHS), n, _SANDWICH_PAD). A narrower window fills its spare
+    places with position 0, a padding zero, which leaves its maximum unchanged
+    (probabilities are never negative)."""
+    index = np.zeros((2 * len(_SANDWICH_WIDTHS), n, _SANDWICH_PAD), dtype=np.intp)
+    for k, width in enumerate(_SANDWICH_WIDTHS):
+        behind = _index(n)[:, None] + np.arange(_SANDWICH_PAD - width, _SANDWICH_PAD)
+        index[2 * k, :, :width] = behind
+        index[2 * k + 1, :, :width] = behind + width + 1
     _frozen(index)
     return index
 
 
-def _sandwich(probs: Matrix, width: int) -> list[Matrix]:
-    """Highest probability within `width` lines before and after, and the lower of the two:
-    a short line between two body lines is probably body too."""
-    padded = np.zeros(len(probs) + 2 * width)
-    padded[width : width + len(probs)] = probs
-    behind, ahead = padded[_sandwich_index(len(probs), width)].max(axis=2)
-    return [behind, ahead, np.minimum(behind, ahead)]
+def sandwiches(probs: Matrix) -> Matrix:
+    """For each width in `_SANDWICH_WIDTHS`: the highest probability within that many lines
+    before and after each line, and the lower of the two (a short line between two body
+    lines is probably body too). One row per feature, in `CONTEXT_FEATURES` order."""
+    n = len(probs)
+    padded = np.zeros(n + 2 * _SANDWICH_PAD)
+    padded[_SANDWICH_PAD : _SANDWICH_PAD + n] = probs
+    highest = padded[_sandwich_index(n)].max(axis=2)
+    out = np.empty((3 * len(_SANDWICH_WIDTHS), n))
+    out[0::3] = highest[0::2]
+    out[1::3] = highest[1::2]
+    np.minimum(highest[0::2], highest[1::2], out=out[2::3])
+    return out
+
+
+#: The context features that are means of the previous probabilities over a range of lines:
+#: windows of these half-widths, then the lines behind and ahead within these widths.
+_CONTEXT_WINDOWS: Final = (2, 4, 8)
+_CONTEXT_SIDES: Final = (4, 12)
+
+
+@_cached_for_short_pages
+def _context_ranges(n: int) -> tuple[NDArray[np.intp], NDArray[np.intp], Matrix, NDArray[np.bool_]]:
+    """For each mean of `context_means` (one row each) and line: the prefix-sum positions
+    to subtract (end, start), the count to divide by (at least 1), and whether the range
+    holds any line at all (else the mean is 0.5)."""
+    index = _index(n)
+    ends, starts, sizes = [], [], []
+    for half in _CONTEXT_WINDOWS:
+        lo, hi, counts = _window(n, half)
+        ends.append(hi)
+        starts.append(lo)
+        sizes.append(counts)
+    for width in _CONTEXT_SIDES:
+        lo, hi, before, after = _sides(n, width)
+        ends += [index, hi]
+        starts += [lo, index + 1]
+        sizes += [before, after]
+    size = np.array(sizes)
+    ranges = (np.array(ends), np.array(starts), np.maximum(size, 1.0), size > 0)
+    _frozen(*ranges)
+    return ranges
+
+
+def context_means(prefix: Matrix) -> Matrix:
+    """Means of the probabilities (given as running sums, `_prefix`) over the window of each
+    half-width in `_CONTEXT_WINDOWS`, then over the lines behind and ahead within each width
+    in `_CONTEXT_SIDES`: one row per feature, in `CONTEXT_FEATURES` order. All in one go
+    (pages are small: numpy's per-call overhead is the cost), with the arithmetic of one
+    mean at a time, element by element: the difference of two running sums over the count."""
+    end, start, divisor, present = _context_ranges(len(prefix) - 1)
+    return np.where(present, (prefix[end] - prefix[start]) / divisor, 0.5)
+
+
+#: Probabilities above which a line extends the run of body lines, and the wide run.
+_RUN_LEVELS: Final = np.array([0.5, WIDE_RUN_PROBABILITY])
+_frozen(_RUN_LEVELS)
 
 
 def context_features(probs: Matrix, short: Matrix) -> Matrix:
@@ -595,21 +763,15 @@ def context_features(probs: Matrix, short: Matrix) -> Matrix:
         return np.zeros((0, len(CONTEXT_FEATURES)))
     z = logit(probs)
     prefix = _prefix(probs)
-    distance = run_distance(n, densest_run(probs - 0.5))
-    wide_distance = run_distance(n, densest_run(probs - WIDE_RUN_PROBABILITY))
+    run, wide_run = densest_runs(probs, _RUN_LEVELS)
+    distance = run_distance(n, run)
+    wide_distance = run_distance(n, wide_run)
     rows = np.zeros((n, len(CONTEXT_FEATURES)))
     rows[:, 0] = z
     _put_shifted(rows[:, 1], probs, -1)
     _put_shifted(rows[:, 2], probs, 1)
-    column = 3
-    for w in (2, 4, 8):
-        column = _put(rows, column, _window_means(prefix, w))
-    for width in (4, 12):
-        for side in _side_means(prefix, width):
-            column = _put(rows, column, side)
-    for width in (3, 8):
-        for values in _sandwich(probs, width):
-            column = _put(rows, column, values)
+    column = _put(rows, 3, context_means(prefix).T)
+    column = _put(rows, column, sandwiches(probs).T)
     for values in (distance == 0, np.log1p(distance), wide_distance == 0):
         column = _put(rows, column, values)
     rows[:, column] = np.log1p(wide_distance)

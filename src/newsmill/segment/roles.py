@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from newsmill.model import Line
 from newsmill.segment import patterns as pat
+from newsmill.segment.textcache import per_text
 
 #: Cues a header may hold between a title and the body it introduces. (Image alt text
 #: starts a new block, so it never sits between a title and its body.) A "label" is a
@@ -58,7 +59,35 @@ def line_cues(
 
 def _cue(text: str, body_score: float, repeated: bool, threshold: float) -> str:
     """The first matching cue, cheapest and most specific checks first."""
+    own, section_like, wire_lede, title_like = _text_cues(text)
+    if own is not None:
+        return own
+    if repeated:
+        # site chrome, unless it is a label that sits in an article's header
+        return "label" if section_like else "chrome"
+    if body_score >= threshold or wire_lede:
+        return "body"
+    if section_like:
+        return "section"
+    return "title" if title_like else "short"
+
+
+@per_text
+def _text_cues(text: str) -> tuple[str | None, bool, bool, bool]:
+    """What `_cue` reads from the text alone: the cue the text decides by itself (or None),
+    whether it is section-like, opens wire copy, and is title-like. Cached: lines repeat
+    across pages."""
     n_words = pat.word_count(text)
+    return (
+        _own_cue(text, n_words),
+        pat.is_section_like(text),
+        pat.WIRE_LEDE.match(text) is not None,
+        _title_like(text, n_words),
+    )
+
+
+def _own_cue(text: str, n_words: int) -> str | None:
+    """The cue a line's text settles whatever the page says about it, if any."""
     if n_words <= pat.MARKER_MAX_WORDS and pat.is_marker(text):
         return "marker"
     if pat.is_credit(text):
@@ -75,14 +104,7 @@ def _cue(text: str, body_score: float, repeated: bool, threshold: float) -> str:
         return "chrome"
     if n_words == 1 and pat.IMAGE_SLUG.match(text):
         return "image_alt"  # even repeated: an article's picture repeats with the article
-    if repeated:
-        # site chrome, unless it is a label that sits in an article's header
-        return "label" if pat.is_section_like(text) else "chrome"
-    if body_score >= threshold or pat.WIRE_LEDE.match(text):
-        return "body"
-    if pat.is_section_like(text):
-        return "section"
-    return "title" if _title_like(text, n_words) else "short"
+    return None
 
 
 def _chrome_words(text: str, n_words: int) -> bool:

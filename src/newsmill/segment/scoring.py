@@ -57,7 +57,15 @@ def body_scores(page: Page, lines: Sequence[Line]) -> list[float]:
         return main_text_scores(main, lines)
     texts = [line.text for line in lines]
     model = score_lines(texts)
-    return [combine(blended_score(text, p), p) for text, p in zip(texts, model, strict=True)]
+    return [_text_score(text, p) for text, p in zip(texts, model, strict=True)]
+
+
+def _text_score(text: str, model: float) -> float:
+    """``combine(blended_score(text, model), model)``, reading the text only when the
+    model leaves the decision to it."""
+    if model >= MODEL_SURE or model < MODEL_VETO:
+        return model  # what `combine` returns there, whatever the text
+    return combine(blended_score(text, model), model)
 
 
 def combine(heuristic: float, model: float) -> float:
@@ -83,7 +91,7 @@ def main_text_scores(main: str, lines: Sequence[Line]) -> list[float]:
             kept = tuple(words) in paragraphs
         else:
             shingles = _shingles(words)
-            kept = sum(g in grams for g in shingles) >= MAIN_TEXT_SHARE * len(shingles)
+            kept = sum(map(grams.__contains__, shingles)) >= MAIN_TEXT_SHARE * len(shingles)
         scores.append(IN_MAIN_TEXT if kept else NOT_IN_MAIN_TEXT)
     return scores
 
@@ -93,4 +101,5 @@ def _tokens(text: str) -> list[str]:
 
 
 def _shingles(words: list[str]) -> list[tuple[str, ...]]:
-    return [tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)]
+    """Every run of `SHINGLE` consecutive words, in order (zip stops at the last full one)."""
+    return list(zip(*(words[k:] for k in range(SHINGLE)), strict=False))
