@@ -11,7 +11,7 @@ Exact and near links are accepted as they are; partial links go through
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,20 +35,113 @@ class Sketch:
     lead: NDArray[np.uint64]  # the first LEAD_SHINGLES shingles, in text order
 
 
+def sketch_of(signed: Signed, i: int) -> Sketch:
+    """The sketch of text ``i`` of a signed batch."""
+    return Sketch(
+        minhash=signed.minhash[i],
+        exact=int(signed.exact[i]),
+        words=int(signed.words[i]),
+        shingles=signed.shingle_set(i),
+        fingerprints=signed.fingerprint_set(i),
+        lead=signed.shingles[signed.shingle_offsets[i] : signed.shingle_offsets[i] + LEAD_SHINGLES],
+    )
+
+
 def sketches(ids: list[str], signed: Signed) -> dict[str, Sketch]:
-    return {
-        article_id: Sketch(
-            minhash=signed.minhash[i],
-            exact=int(signed.exact[i]),
-            words=int(signed.words[i]),
-            shingles=signed.shingle_set(i),
-            fingerprints=signed.fingerprint_set(i),
-            lead=signed.shingles[
-                signed.shingle_offsets[i] : signed.shingle_offsets[i] + LEAD_SHINGLES
-            ],
-        )
-        for i, article_id in enumerate(ids)
-    }
+    return {article_id: sketch_of(signed, i) for i, article_id in enumerate(ids)}
+
+
+@dataclass(frozen=True, slots=True)
+class Brief:
+    """What tells exact and near copies apart (the part of a `Sketch` a store keeps)."""
+
+    minhash: NDArray[np.uint32]
+    exact: int
+    words: int
+
+
+class LazySketches(Mapping[str, Sketch]):
+    """Sketches by text id, each made when first asked for (then kept), and their briefs.
+
+    A store round signs thousands of texts but checks few pairs, most of them exact or
+    near copies that need only briefs: sorting every text's shingles up front cost more
+    than the checks. Texts of earlier rounds come with their stored briefs and are
+    signed only if shingles are asked for (`prepare` signs the ones asked for in one
+    batch). Holds the same sketches as `sketches` over what was added, later ids winning.
+    """
+
+    def __init__(self, sign_texts: Callable[[list[str]], Signed]) -> None:
+        self._sign = sign_texts
+        self._signed: dict[str, tuple[Signed, int]] = {}
+        self._unsigned: dict[str, tuple[str, Brief]] = {}  # text, stored brief
+        self._made: dict[str, Sketch] = {}
+        self.briefs: Mapping[str, Brief] = _Briefs(self)
+
+    def add(self, ids: Sequence[str], signed: Signed) -> None:
+        for i, text_id in enumerate(ids):
+            self._forget(text_id)
+            self._signed[text_id] = (signed, i)
+
+    def add_unsigned(self, texts: Mapping[str, tuple[str, Brief]]) -> None:
+        """Texts with their stored briefs, signed only when their shingles are needed."""
+        for text_id, item in texts.items():
+            self._forget(text_id)
+            self._unsigned[text_id] = item
+
+    def prepare(self, ids: Iterable[str]) -> None:
+        """Sign, in one batch, the texts among ``ids`` that are not signed yet."""
+        wanted = [text_id for text_id in dict.fromkeys(ids) if text_id in self._unsigned]
+        if wanted:
+            self.add(wanted, self._sign([self._unsigned[t][0] for t in wanted]))
+
+    def brief(self, text_id: str) -> Brief:
+        if text_id in self._unsigned:
+            return self._unsigned[text_id][1]
+        signed, i = self._signed[text_id]
+        return Brief(signed.minhash[i], int(signed.exact[i]), int(signed.words[i]))
+
+    def _forget(self, text_id: str) -> None:
+        self._signed.pop(text_id, None)
+        self._unsigned.pop(text_id, None)
+        self._made.pop(text_id, None)
+
+    def __getitem__(self, text_id: str) -> Sketch:
+        sketch = self._made.get(text_id)
+        if sketch is None:
+            if text_id in self._unsigned:
+                # asked for outside `prepare`: sign every waiting text at once, as a
+                # store round signed them all before
+                self.prepare(list(self._unsigned))
+            signed, i = self._signed[text_id]
+            sketch = self._made[text_id] = sketch_of(signed, i)
+        return sketch
+
+    def __contains__(self, text_id: object) -> bool:
+        return text_id in self._signed or text_id in self._unsigned
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._signed
+        yield from self._unsigned
+
+    def __len__(self) -> int:
+        return len(self._signed) + len(self._unsigned)
+
+
+class _Briefs(Mapping[str, Brief]):
+    def __init__(self, sketches: LazySketches) -> None:
+        self._sketches = sketches
+
+    def __getitem__(self, text_id: str) -> Brief:
+        return self._sketches.brief(text_id)
+
+    def __contains__(self, text_id: object) -> bool:
+        return text_id in self._sketches
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sketches)
+
+    def __len__(self) -> int:
+        return len(self._sketches)
 
 
 #: Shingles that make a text's opening: a teaser or truncated copy starts where its
@@ -74,9 +167,15 @@ class Checked:
 def check_pairs(
     pairs: Iterable[tuple[str, str]], found: Mapping[str, Sketch], options: DedupOptions
 ) -> Checked:
+    """Check pairs in order. Exact and near copies are told from briefs; the pairs left
+    need shingles, which a `LazySketches` then makes in one batch."""
+    briefs: Mapping[str, Brief | Sketch] = (
+        found.briefs if isinstance(found, LazySketches) else found
+    )
     out = Checked()
+    undecided: list[tuple[str, str]] = []
     for left, right in pairs:
-        a, b = found.get(left), found.get(right)
+        a, b = briefs.get(left), briefs.get(right)
         if a is None or b is None or min(a.words, b.words) < options.min_words:
             continue
         out.pairs += 1
@@ -87,8 +186,13 @@ def check_pairs(
         if jaccard >= options.jaccard_threshold:
             out.strong.append(Link(left, right, "near", round(jaccard, 4)))
             continue
-        shared = overlap(a.shingles, b.shingles)
-        partial = _partial(left, a, right, b, shared, options)
+        undecided.append((left, right))
+    if isinstance(found, LazySketches):
+        found.prepare(text_id for pair in undecided for text_id in pair)
+    for left, right in undecided:
+        sketch_a, sketch_b = found[left], found[right]
+        shared = overlap(sketch_a.shingles, sketch_b.shingles)
+        partial = _partial(left, sketch_a, right, sketch_b, shared, options)
         if partial is not None:
             out.partial.append(partial)
     return out

@@ -2,8 +2,9 @@
 
 Only the new articles are signed; their band keys and fingerprints are looked up against
 everything stored (earlier runs and the new articles themselves), candidates are checked,
-and the clusters they touch are extended or merged. Articles of earlier runs are only
-re-read (their bodies re-shingled) when they are candidates of a new one.
+and the clusters they touch are extended or merged. Articles of earlier rounds are only
+re-read when they are candidates of a new one, and re-shingled only when their stored
+signature (exact hash, MinHash) cannot settle the pair.
 """
 
 from __future__ import annotations
@@ -20,7 +21,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsmill.dedup.cluster import Copy, Link, Membership, UnionFind, memberships
-from newsmill.dedup.links import Checked, Sketch, accept, check_pairs, is_listing, sketches
+from newsmill.dedup.links import (
+    Brief,
+    Checked,
+    LazySketches,
+    accept,
+    check_pairs,
+    is_listing,
+)
 from newsmill.dedup.lsh import band_keys
 from newsmill.dedup.signatures import Signed, sign
 from newsmill.dedup.stats import DedupStats
@@ -32,6 +40,7 @@ log = logging.getLogger(__name__)
 CHUNK = 4000  # new articles per signing/look-up round (bounds memory)
 MAX_PASSES = 3  # re-link rounds for partial copies detached from listing pages
 _IN = 500  # ids per SQL IN list
+_U64 = (1 << 64) - 1  # a stored (signed 64-bit) exact hash back to the unsigned one
 
 
 @dataclass(slots=True)
@@ -55,12 +64,23 @@ def _rows(db: sqlite3.Connection, where: str, params: Sequence[object]) -> list[
             rank=rowid,
             partial=bool(partial),
             has_title=bool(title),
-            has_authors=bool(json.loads(authors or "[]")),
+            has_authors=_has_authors(authors),
             paragraphs=body.count("\n") + 1 if body else 0,
             words=words,
         )
         out.append(Row(rowid, article_id, body or "", copy))
     return out
+
+
+def _has_authors(authors: str | None) -> bool:
+    """Whether the stored JSON list of authors has any, mostly without parsing it: the
+    store writes "[]" or a list of names (parsing every row cost more than the look-up
+    of its copies)."""
+    if not authors or authors == "[]":
+        return False
+    if authors.startswith('["'):
+        return True
+    return bool(json.loads(authors))
 
 
 def _rows_by_id(db: sqlite3.Connection, ids: Iterable[str]) -> list[Row]:
@@ -72,14 +92,42 @@ def _rows_by_id(db: sqlite3.Connection, ids: Iterable[str]) -> list[Row]:
     return out
 
 
-def _unsigned(db: sqlite3.Connection, article_ids: Sequence[str] | None) -> list[Row]:
+def _unsigned(db: sqlite3.Connection, article_ids: Sequence[str] | None) -> list[int]:
+    """Rowids of the given (or all) articles not signed yet, in the order they are signed.
+    Only ids: a round reads its own rows (`_rows_of`), so a run's texts are not all in
+    memory at once."""
     if article_ids is None:
-        return _rows(db, "id NOT IN (SELECT article_id FROM dedup_signatures)", ())
-    rows = _rows_by_id(db, article_ids)
+        cursor = db.execute(
+            """SELECT rowid FROM articles
+               WHERE id NOT IN (SELECT article_id FROM dedup_signatures) ORDER BY rowid"""
+        )
+        return [rowid for (rowid,) in cursor]
+    wanted = list(dict.fromkeys(article_ids))
+    found: list[tuple[int, str]] = []
+    for i in range(0, len(wanted), _IN):
+        chunk = wanted[i : i + _IN]
+        marks = ",".join("?" * len(chunk))
+        found.extend(
+            (rowid, article_id)
+            for rowid, article_id in db.execute(
+                f"SELECT rowid, id FROM articles WHERE id IN ({marks}) ORDER BY rowid", chunk
+            )
+        )
     signed = _existing(
-        db, "SELECT article_id FROM dedup_signatures WHERE article_id IN ({})", [r.id for r in rows]
+        db,
+        "SELECT article_id FROM dedup_signatures WHERE article_id IN ({})",
+        [article_id for _, article_id in found],
     )
-    return [row for row in rows if row.id not in signed]
+    return [rowid for rowid, article_id in found if article_id not in signed]
+
+
+def _rows_of(db: sqlite3.Connection, rowids: Sequence[int]) -> list[Row]:
+    """The rows of these articles, in this order."""
+    if not rowids:
+        return []
+    rows = _rows(db, f"rowid IN ({','.join(map(str, rowids))})", ())
+    by_rowid = {row.rowid: row for row in rows}
+    return [by_rowid[rowid] for rowid in rowids if rowid in by_rowid]
 
 
 def _existing(db: sqlite3.Connection, sql: str, ids: Sequence[str]) -> set[str]:
@@ -126,13 +174,20 @@ def reset(db: sqlite3.Connection) -> None:
 
 
 @dataclass(slots=True)
-class _Keys:
-    """A round's look-up keys, each a list of distinct (key, article rowid) in key order:
-    inserted or looked up in key order, the index pages they touch are touched once each,
-    not at random. Only articles of at least `min_words` words have keys."""
+class _Postings:
+    """Distinct (key, article rowid) pairs in key order: inserted or looked up in key
+    order, the index pages they touch are touched once each, not at random."""
 
-    bands: list[tuple[int, int]]
-    fingerprints: list[tuple[int, int]]
+    keys: NDArray[np.int64]
+    articles: NDArray[np.int64]
+
+
+@dataclass(slots=True)
+class _Keys:
+    """A round's look-up keys. Only articles of at least `min_words` words have keys."""
+
+    bands: _Postings
+    fingerprints: _Postings
     exact: list[tuple[int, int]]  # (article rowid, exact hash)
 
 
@@ -153,13 +208,12 @@ def _keys(rows: list[Row], signed: Signed, options: DedupOptions) -> _Keys:
     )
 
 
-def _postings(keys: NDArray[np.int64], articles: NDArray[np.int64]) -> list[tuple[int, int]]:
-    """Distinct (key, article) pairs, in key order."""
+def _postings(keys: NDArray[np.int64], articles: NDArray[np.int64]) -> _Postings:
     order = np.lexsort((articles, keys))
     keys, articles = keys[order], articles[order]
     fresh = np.ones(len(keys), dtype=bool)
     fresh[1:] = (keys[1:] != keys[:-1]) | (articles[1:] != articles[:-1])
-    return list(zip(keys[fresh].tolist(), articles[fresh].tolist(), strict=True))
+    return _Postings(keys[fresh], articles[fresh])
 
 
 def _store(db: sqlite3.Connection, rows: list[Row], signed: Signed, options: DedupOptions) -> None:
@@ -202,37 +256,86 @@ def _look_up_keys(db: sqlite3.Connection, keys: _Keys) -> None:
     db.execute("DELETE FROM q_keys")
     db.execute("DELETE FROM q_fps")
     db.execute("DELETE FROM q_exact")
-    db.executemany("INSERT INTO q_keys (key, article) VALUES (?, ?)", keys.bands)
-    db.executemany("INSERT INTO q_fps (fp, article) VALUES (?, ?)", keys.fingerprints)
+    _insert_postings(db, "q_keys (key, article)", keys.bands)
+    _insert_postings(db, "q_fps (fp, article)", keys.fingerprints)
     db.executemany("INSERT INTO q_exact VALUES (?, ?)", keys.exact)
 
 
-def _candidates(db: sqlite3.Connection, options: DedupOptions) -> set[tuple[int, int]]:
-    """Unordered rowid pairs (new article, any stored article) sharing a key, for the keys
-    in the look-up tables (stored already, so that new articles find each other too)."""
-    found: set[tuple[int, int]] = set()
-    queries = (
-        """SELECT q.article, b.article FROM q_keys q JOIN dedup_bands b ON b.key = q.key
-           WHERE b.article != q.article""",
-        """SELECT q.article, s.article FROM q_exact q JOIN dedup_signatures s ON s.exact = q.exact
-           WHERE s.article != q.article""",
-        # Boilerplate fingerprints (on more than max_postings articles) are counted one by
-        # one, up to max_postings + 1 postings each: a join with GROUP BY let SQLite scan
-        # the whole fingerprint table at every round.
-        """WITH common AS (
-               SELECT q.fp FROM (SELECT DISTINCT fp FROM q_fps) q
-               WHERE (SELECT count(*) FROM (
-                   SELECT 1 FROM dedup_fingerprints f WHERE f.fp = q.fp LIMIT ? + 1)) > ?)
-           SELECT q.article, f.article FROM q_fps q
-           JOIN dedup_fingerprints f ON f.fp = q.fp
-           WHERE f.article != q.article AND q.fp NOT IN (SELECT fp FROM common)""",
+def _insert_postings(db: sqlite3.Connection, into: str, postings: _Postings) -> None:
+    """Insert postings, in their order, as two byte strings of fixed-width decimals read
+    back by offset: SQLite unpacks them in C, where a driver call per (key, article) cost
+    more than the look-ups. A JSON array of zeros is the row source (`json_each` numbers
+    its rows; the stock sqlite3 module has no generate_series)."""
+    key_width, keys = _decimals(postings.keys)
+    article_width, articles = _decimals(postings.articles)
+    count = len(postings.keys)
+    db.execute(
+        f"""INSERT INTO {into}
+            SELECT CAST(substr(?2, key * ?3 + 1, ?3) AS INTEGER),
+                   CAST(substr(?4, key * ?5 + 1, ?5) AS INTEGER)
+            FROM json_each(?1)""",
+        (
+            "[" + "0," * (count - 1) + "0]" if count else "[]",
+            keys,
+            key_width,
+            articles,
+            article_width,
+        ),
     )
-    for sql in queries:
-        args = (options.max_postings, options.max_postings) if "?" in sql else ()
-        for new, other in db.execute(sql, args):
-            if new != other:
-                found.add((min(new, other), max(new, other)))
-    return found
+
+
+def _decimals(values: NDArray[np.int64]) -> tuple[int, bytes]:
+    """Integers as ASCII decimals of one width, concatenated (a blob: `substr` reads it by
+    byte offset): a sign ('-' or '0'), then zero-padded digits, which CAST reads back
+    ('-042' is -42). Returns the width too."""
+    negative = values < 0
+    magnitude = values.view(np.uint64).copy()
+    np.negative(magnitude, out=magnitude, where=negative)  # |min int64| fits in uint64
+    digits = len(str(int(magnitude.max()))) if len(values) else 1
+    out = np.empty((len(values), digits + 1), dtype=np.uint8)
+    out[:, 0] = np.where(negative, ord("-"), ord("0"))
+    ten = np.uint64(10)
+    for column in range(digits, 0, -1):
+        out[:, column] = magnitude % ten + ord("0")
+        magnitude //= ten
+    return digits + 1, out.tobytes()
+
+
+def _candidates(db: sqlite3.Connection, options: DedupOptions) -> list[tuple[int, int]]:
+    """Distinct unordered rowid pairs (new article, any stored article) sharing a key, for
+    the keys in the look-up tables (stored already, so that new articles find each other
+    too), ascending."""
+    cursor = db.execute(
+        """WITH shared AS MATERIALIZED (
+               -- Most fingerprints are on their own article only: one probe each sets
+               -- them aside, and only the rest are counted and joined.
+               SELECT q.article, q.fp FROM q_fps q WHERE EXISTS (
+                   SELECT 1 FROM dedup_fingerprints f
+                   WHERE f.fp = q.fp AND f.article != q.article)),
+           common AS (
+               -- Boilerplate fingerprints (on more than max_postings articles) are counted
+               -- one by one, up to max_postings + 1 postings each: a join with GROUP BY let
+               -- SQLite scan the whole fingerprint table at every round.
+               SELECT s.fp FROM (SELECT DISTINCT fp FROM shared) s
+               WHERE (SELECT count(*) FROM (
+                   SELECT 1 FROM dedup_fingerprints f WHERE f.fp = s.fp LIMIT ?1 + 1)) > ?1),
+           pairs (new, other) AS (
+               SELECT q.article, b.article FROM q_keys q JOIN dedup_bands b ON b.key = q.key
+               WHERE b.article != q.article
+               UNION ALL
+               SELECT q.article, s.article FROM q_exact q
+               JOIN dedup_signatures s ON s.exact = q.exact
+               WHERE s.article != q.article
+               UNION ALL
+               SELECT s.article, f.article FROM shared s
+               JOIN dedup_fingerprints f ON f.fp = s.fp
+               WHERE f.article != s.article AND s.fp NOT IN (SELECT fp FROM common))
+           -- most pairs share many keys: SQLite de-duplicates them, not Python
+           SELECT DISTINCT min(new, other), max(new, other) FROM pairs""",
+        (options.max_postings,),
+    )
+    # sorted here: with an ORDER BY, SQLite sorted every row before de-duplicating
+    return sorted((new, other) for new, other in cursor)
 
 
 @dataclass(slots=True)
@@ -275,18 +378,18 @@ def update_clusters(
     try:
         _check_params(db, options)
         _repair(db, stats)
-        rows = _unsigned(db, article_ids)
-        stats.articles = len(rows)
+        rowids = _unsigned(db, article_ids)
+        stats.articles = len(rowids)
         for _ in range(MAX_PASSES):
             detached: list[str] = []
-            for i in range(0, len(rows), CHUNK):
-                detached += _round(db, rows[i : i + CHUNK], options, stats)
+            for i in range(0, len(rowids), CHUNK):
+                detached += _round(db, _rows_of(db, rowids[i : i + CHUNK]), options, stats)
             if not detached:
                 break
             # Partial copies taken off a container that turned out to be a listing page
             # are signed and linked again, now that the listing is known.
             _repair(db, stats)
-            rows = _unsigned(db, detached)
+            rowids = _unsigned(db, detached)
         _repair(db, stats)
     except sqlite3.Error as e:
         raise StoreError(f"duplicate detection failed: {e}") from e
@@ -304,14 +407,16 @@ def _round(
         _look_up_keys(db, _keys(rows, signed, options))
         _store(db, rows, signed, options)
         pairs = _candidates(db, options)
-        found = sketches([row.id for row in rows], signed)
+        found = LazySketches(lambda texts: sign(texts, options))
+        found.add([row.id for row in rows], signed)
         id_of = {row.rowid: row.id for row in rows}
         others = sorted({r for pair in pairs for r in pair if r not in id_of})
         other_rows = _rows(db, f"rowid IN ({','.join(map(str, others))})", ()) if others else []
-        found.update(_sketch_rows(other_rows, options))
+        found.add_unsigned(_stored_briefs(db, other_rows, options))
+        _sketch_rows(found, [row for row in other_rows if row.id not in found], options)
         id_of.update((row.rowid, row.id) for row in other_rows)
         checked = check_pairs(
-            ((id_of[a], id_of[b]) for a, b in sorted(pairs) if a in id_of and b in id_of),
+            ((id_of[a], id_of[b]) for a, b in pairs if a in id_of and b in id_of),
             found,
             options,
         )
@@ -323,10 +428,31 @@ def _round(
     return detached
 
 
-def _sketch_rows(rows: list[Row], options: DedupOptions) -> dict[str, Sketch]:
-    if not rows:
-        return {}
-    return sketches([row.id for row in rows], sign([row.body for row in rows], options))
+def _stored_briefs(
+    db: sqlite3.Connection, rows: list[Row], options: DedupOptions
+) -> dict[str, tuple[str, Brief]]:
+    """Texts of stored articles with the briefs stored when they were signed (with these
+    settings): most pairs with them are told apart from those, without signing again."""
+    body = {row.id: row.body for row in rows}
+    ids = list(body)
+    out: dict[str, tuple[str, Brief]] = {}
+    for i in range(0, len(ids), _IN):
+        chunk = ids[i : i + _IN]
+        for article_id, exact, words, minhash in db.execute(
+            f"""SELECT article_id, exact, words, minhash FROM dedup_signatures
+                WHERE article_id IN ({",".join("?" * len(chunk))}) AND params = ?""",
+            [*chunk, _params(options)],
+        ):
+            brief = Brief(
+                np.frombuffer(minhash, dtype="<u4").astype(np.uint32), exact & _U64, words
+            )
+            out[article_id] = (body[article_id], brief)
+    return out
+
+
+def _sketch_rows(found: LazySketches, rows: list[Row], options: DedupOptions) -> None:
+    if rows:
+        found.add([row.id for row in rows], sign([row.body for row in rows], options))
 
 
 def _apply(
@@ -334,7 +460,7 @@ def _apply(
     new_rows: list[Row],
     other_rows: list[Row],
     checked: Checked,
-    found: dict[str, Sketch],
+    found: LazySketches,
     options: DedupOptions,
     stats: DedupStats,
 ) -> list[str]:
@@ -345,7 +471,7 @@ def _apply(
     earlier = _earlier_parents(db, sorted({p.child for p in checked.partial}))
     extra = {c for kids in state.children.values() for c in kids if c not in found}
     extra_parents = {p for ps in earlier.values() for p in ps if p not in found}
-    found.update(_sketch_rows(_rows_by_id(db, extra | extra_parents), options))
+    _sketch_rows(found, _rows_by_id(db, extra | extra_parents), options)
     parents = {p.parent for p in checked.partial} | {p for ps in earlier.values() for p in ps}
     listing = _listing(db, sorted(parents), found, options)
     freed = _free(db, earlier, listing, state)
@@ -378,9 +504,7 @@ def _apply(
     groups: dict[str, list[str]] = defaultdict(list)
     for article_id in involved:
         groups[uf.find(article_id)].append(article_id)
-    for members in groups.values():
-        clusters = sorted({state.cluster_of[m] for m in members if m in state.cluster_of})
-        _write_group(db, members, clusters, new_ids, known, stats)
+    _write_groups(db, list(groups.values()), state, new_ids, known, stats)
     stored = {c for parent in listing for c in state.children.get(parent, [])}
     return sorted(freed | set(_detach(db, stored)))
 
@@ -414,7 +538,7 @@ def _detach(db: sqlite3.Connection, children: set[str]) -> list[str]:
 def _listing(
     db: sqlite3.Connection,
     parents: Sequence[str],
-    found: dict[str, Sketch],
+    found: LazySketches,
     options: DedupOptions,
 ) -> set[str]:
     """Containers of this run's partial links that are listing pages, judged against every
@@ -435,7 +559,7 @@ def _listing(
         )
         partners[parent] = [row[0] for row in rows]
     missing = {p for ids in partners.values() for p in ids if p not in found}
-    found.update(_sketch_rows(_rows_by_id(db, missing), options))
+    _sketch_rows(found, _rows_by_id(db, missing), options)
     return {
         parent
         for parent, ids in partners.items()
@@ -509,6 +633,40 @@ def _write_links(db: sqlite3.Connection, links: list[Link]) -> None:
     )
 
 
+def _write_groups(
+    db: sqlite3.Connection,
+    groups: list[list[str]],
+    state: _State,
+    new_ids: set[str],
+    known: dict[str, Row],
+    stats: DedupStats,
+) -> None:
+    """Rewrite the clusters of these groups, in order.
+
+    Most new articles have no copy: alone in their group and in no stored cluster, each
+    is its own cluster, written by one statement for a run of them (not three each).
+    A run is written before the next other group, so the writes keep their order."""
+    alone: list[Row] = []
+    for members in groups:
+        article_id = members[0]
+        if len(members) == 1 and article_id in new_ids and article_id not in state.cluster_of:
+            alone.append(known[article_id])
+            continue
+        _write_alone(db, alone, stats)
+        alone = []
+        clusters = sorted({state.cluster_of[m] for m in members if m in state.cluster_of})
+        _write_group(db, members, clusters, new_ids, known, stats)
+    _write_alone(db, alone, stats)
+
+
+def _write_alone(db: sqlite3.Connection, rows: list[Row], stats: DedupStats) -> None:
+    """Single-article clusters, as `_write_group` writes them: no links (a link makes a
+    group of two), so the article is the canonical member of a cluster named after it."""
+    db.executemany(_SAVE_CLUSTER, ((row.id, row.id, 1) for row in rows))
+    db.executemany(_SAVE_MEMBER, ((row.id, row.id, "canonical", None, None, 1) for row in rows))
+    stats.clusters += len(rows)
+
+
 def _write_group(
     db: sqlite3.Connection,
     members: list[str],
@@ -560,6 +718,13 @@ def _links_among(db: sqlite3.Connection, ids: set[str]) -> list[Link]:
     return out
 
 
+_SAVE_CLUSTER = """INSERT INTO clusters (id, canonical, size) VALUES (?, ?, ?)
+    ON CONFLICT(id) DO UPDATE SET canonical = excluded.canonical, size = excluded.size,
+    dirty = 0, updated = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"""
+_SAVE_MEMBER = """INSERT OR REPLACE INTO cluster_members
+    (article_id, cluster_id, kind, score, matched_with, canonical) VALUES (?, ?, ?, ?, ?, ?)"""
+
+
 def _save(
     db: sqlite3.Connection, cluster_id: str, merged: list[str], members: list[Membership]
 ) -> None:
@@ -567,16 +732,9 @@ def _save(
         if old != cluster_id:
             db.execute("DELETE FROM clusters WHERE id = ?", (old,))
     canonical = next(m.article for m in members if m.canonical)
-    db.execute(
-        """INSERT INTO clusters (id, canonical, size) VALUES (?, ?, ?)
-           ON CONFLICT(id) DO UPDATE SET canonical = excluded.canonical, size = excluded.size,
-           dirty = 0, updated = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')""",
-        (cluster_id, canonical, len(members)),
-    )
+    db.execute(_SAVE_CLUSTER, (cluster_id, canonical, len(members)))
     db.executemany(
-        """INSERT OR REPLACE INTO cluster_members
-           (article_id, cluster_id, kind, score, matched_with, canonical)
-           VALUES (?, ?, ?, ?, ?, ?)""",
+        _SAVE_MEMBER,
         (
             (m.article, cluster_id, m.kind, m.score, m.matched_with, int(m.canonical))
             for m in members
