@@ -131,8 +131,9 @@ def page_from_row(row: sqlite3.Row) -> Page:
 def write_segmented(db: sqlite3.Connection, page_id: int, segmented: Segmented) -> list[str]:
     """Replace a page's lines and articles in one transaction; return the article ids."""
     with transaction(db):
-        db.execute("DELETE FROM articles WHERE page_id = ?", (page_id,))
-        db.execute("DELETE FROM lines WHERE page_id = ?", (page_id,))
+        if _segmented_before(db, page_id):
+            db.execute("DELETE FROM articles WHERE page_id = ?", (page_id,))
+            db.execute("DELETE FROM lines WHERE page_id = ?", (page_id,))
         db.executemany(
             'INSERT INTO lines (page_id, line, start, "end", role, reason, article_id) '
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -142,6 +143,17 @@ def write_segmented(db: sqlite3.Connection, page_id: int, segmented: Segmented) 
             _insert_article(db, page_id, article)
         db.execute("UPDATE pages SET segmented = 1 WHERE id = ?", (page_id,))
     return [article.id for article in segmented.articles]
+
+
+def _segmented_before(db: sqlite3.Connection, page_id: int) -> bool:
+    """Whether the page has lines stored (lines and articles are written together).
+
+    Asked before deleting them because a DELETE on articles, which has a trigger, runs
+    with a statement savepoint, and FTS5 writes out its pending terms at every savepoint
+    (see migrations/0005_fts_direct.sql): a new page, the usual case, has nothing to
+    delete."""
+    row = db.execute("SELECT 1 FROM lines WHERE page_id = ? LIMIT 1", (page_id,))
+    return row.fetchone() is not None
 
 
 def same_as_stored(db: sqlite3.Connection, page_id: int, segmented: Segmented) -> bool:
