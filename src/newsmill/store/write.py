@@ -146,14 +146,15 @@ def write_segmented(db: sqlite3.Connection, page_id: int, segmented: Segmented) 
 
 
 def _segmented_before(db: sqlite3.Connection, page_id: int) -> bool:
-    """Whether the page has lines stored (lines and articles are written together).
+    """Whether the page's segmentation was written before (it is written whole, with the
+    flag, in one transaction; a pending page has no lines or articles).
 
     Asked before deleting them because a DELETE on articles, which has a trigger, runs
     with a statement savepoint, and FTS5 writes out its pending terms at every savepoint
     (see migrations/0005_fts_direct.sql): a new page, the usual case, has nothing to
     delete."""
-    row = db.execute("SELECT 1 FROM lines WHERE page_id = ? LIMIT 1", (page_id,))
-    return row.fetchone() is not None
+    row = db.execute("SELECT segmented FROM pages WHERE id = ?", (page_id,)).fetchone()
+    return row is None or bool(row[0])
 
 
 def same_as_stored(db: sqlite3.Connection, page_id: int, segmented: Segmented) -> bool:
