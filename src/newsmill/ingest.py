@@ -206,7 +206,9 @@ def recheck_earlier(
     those whose segmentation changed (their articles are then linked and enriched anew).
 
     With ``reached``, only pages holding one of their site's reached keys are segmented
-    again: no other line of theirs can have crossed the chrome threshold.
+    again: no other line of theirs can have crossed the chrome threshold. (A run stopped
+    before this step ends leaves some of those pages as they were, and a later run does
+    not know them: `resegment` brings them up to date.)
     """
     if not page_ids:
         return
