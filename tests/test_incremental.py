@@ -39,6 +39,20 @@ def _write_page(folder: Path, paragraphs: list[str], i: int) -> None:
     (folder / f"p{i}.txt").write_text("\n".join(lines) + "\n", "utf-8")
 
 
+def _three_pages_ingested(
+    tmp_path: Path, seed_dir: Path
+) -> tuple[sqlite3.Connection, Path, list[str]]:
+    """A site folder of three pages sharing `REPEATED`, ingested in one run."""
+    paragraphs = _paragraphs(seed_dir)
+    folder = tmp_path / "site"
+    folder.mkdir()
+    for i in range(3):
+        _write_page(folder, paragraphs, i)
+    db = connect(tmp_path / "three.db")
+    ingest(db, [str(folder)], Options(), enrich=False)
+    return db, folder, paragraphs
+
+
 def _roles(db: sqlite3.Connection) -> list[tuple[str, int, str, str | None]]:
     rows = db.execute(
         "SELECT p.source, l.line, l.role, a.body FROM lines l JOIN pages p ON p.id = l.page_id "
@@ -89,13 +103,7 @@ def test_later_chrome_leaves_earlier_pages(tmp_path: Path, seed_dir: Path) -> No
 def test_nothing_rewritten_when_no_line_reaches_the_threshold(
     tmp_path: Path, seed_dir: Path
 ) -> None:
-    paragraphs = _paragraphs(seed_dir)
-    folder = tmp_path / "site"
-    folder.mkdir()
-    for i in range(3):
-        _write_page(folder, paragraphs, i)
-    db = connect(tmp_path / "n.db")
-    ingest(db, [str(folder)], Options(), enrich=False)
+    db, folder, paragraphs = _three_pages_ingested(tmp_path, seed_dir)
     before = db.execute("SELECT rowid, id FROM articles ORDER BY rowid").fetchall()
     _write_page(folder, paragraphs, 3)  # the repeated line was chrome already
     stats = ingest(db, [str(folder)], Options(), enrich=False)
@@ -105,13 +113,7 @@ def test_nothing_rewritten_when_no_line_reaches_the_threshold(
 
 
 def test_resegment_applies_changed_options(tmp_path: Path, seed_dir: Path) -> None:
-    paragraphs = _paragraphs(seed_dir)
-    folder = tmp_path / "site"
-    folder.mkdir()
-    for i in range(3):
-        _write_page(folder, paragraphs, i)
-    db = connect(tmp_path / "r.db")
-    ingest(db, [str(folder)], Options(), enrich=False)
+    db, _, _ = _three_pages_ingested(tmp_path, seed_dir)
     assert set(_role_of_repeated(db).values()) == {"chrome"}
 
     stricter = Options()

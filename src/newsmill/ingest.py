@@ -243,8 +243,9 @@ def resegment(
     """Segment stored pages again (all, or those of ``sites``) with the current counts and
     options; write, link and enrich again the pages whose segmentation changed."""
     stats = IngestStats()
-    segment_pending(db, options, stats, progress)  # a crashed run's pages first
-    recheck_earlier(db, write.segmented_pages(db, sites or None), options, stats, progress)
+    stored = write.segmented_pages(db, sites or None)  # listed first: not the pending ones
+    segment_pending(db, options, stats, progress)  # a crashed run's pages, with today's counts
+    recheck_earlier(db, stored, options, stats, progress)
     link_duplicates(db, options, stats, progress)
     if enrich:
         enrich_pending(db, options, stats, progress)

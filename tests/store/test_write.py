@@ -18,6 +18,13 @@ def _segmented(page: Page, bodies: list[str]) -> Segmented:
     return Segmented(page, [], articles)
 
 
+def _stored_page(db: sqlite3.Connection, sha: str) -> tuple[Page, int]:
+    page = Page(sha256=sha * 32, source=f"{sha}.txt", text="x", kind="text", site="test")
+    stored = write.store_page(db, page, [])
+    assert stored is not None
+    return page, stored.id
+
+
 def _index_matches_content(db: sqlite3.Connection) -> None:
     # For an external-content FTS5 table this compares the index with the articles table.
     db.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)")
@@ -34,10 +41,7 @@ def _matches(db: sqlite3.Connection, query: str) -> list[str]:
 
 def test_index_follows_insert_and_rewrite(tmp_path: Path) -> None:
     db = connect(tmp_path / "w.db")
-    page = Page(sha256="ab" * 32, source="p.txt", text="x", kind="text", site="test")
-    stored = write.store_page(db, page, [])
-    assert stored is not None
-    page_id = stored.id
+    page, page_id = _stored_page(db, "ab")
     write.write_segmented(db, page_id, _segmented(page, ["storm hits coast", "budget vote"]))
     _index_matches_content(db)
     assert _matches(db, "storm") == ["abab-0"]
@@ -50,10 +54,7 @@ def test_index_follows_insert_and_rewrite(tmp_path: Path) -> None:
 
 def test_index_rolls_back_with_the_page(tmp_path: Path) -> None:
     db = connect(tmp_path / "r.db")
-    page = Page(sha256="cd" * 32, source="q.txt", text="x", kind="text", site="test")
-    stored = write.store_page(db, page, [])
-    assert stored is not None
-    page_id = stored.id
+    page, page_id = _stored_page(db, "cd")
     broken = _segmented(page, ["storm hits coast", "storm again"])
     broken.articles[1] = Article("cdcd-0", page.sha256, 1, broken.articles[1].parts)  # same id
     try:

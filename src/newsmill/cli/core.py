@@ -42,6 +42,9 @@ from newsmill.store import query
 from newsmill.store.db import connect
 from newsmill.store.export import KINDS, export
 
+ProgressOption = Annotated[
+    bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")
+]
 AllCopiesOption = Annotated[
     bool, typer.Option("--all-copies", help="One row per copy instead of one per story.")
 ]
@@ -77,15 +80,13 @@ def ingest_command(
         bool,
         typer.Option("--enrich/--no-enrich", help="Find entities, quotes and figures."),
     ] = True,
-    progress: Annotated[
-        bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")
-    ] = True,
+    progress: ProgressOption = True,
 ) -> None:
     """Read page captures into the store: pages, line roles, articles, duplicates."""
     with domain_errors():
         options = options_for(db, config)
         database = connect(options.db)
-        bar = _progress_bar() if progress and sys.stderr.isatty() else None
+        bar = _progress_bar(progress)
         with bar or nullcontext():
             stats = ingest(database, sources, options, _reporter(bar), enrich=enrich)
         _print_summary(stats, options.db)
@@ -105,9 +106,7 @@ def resegment_command(
         bool,
         typer.Option("--enrich/--no-enrich", help="Enrich the articles that changed."),
     ] = True,
-    progress: Annotated[
-        bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")
-    ] = True,
+    progress: ProgressOption = True,
 ) -> None:
     """Segment stored pages again with what the store knows now.
 
@@ -129,7 +128,7 @@ def resegment_command(
                 f"sites with most pages: {escape(', '.join(known)) or 'none'}"
             )
             raise typer.Exit(1)
-        bar = _progress_bar() if progress and sys.stderr.isatty() else None
+        bar = _progress_bar(progress)
         with bar or nullcontext():
             stats = resegment(database, options, sites or (), _reporter(bar), enrich=enrich)
         console.print(
@@ -143,7 +142,10 @@ def resegment_command(
             console.print(f"  {key}: {value}")
 
 
-def _progress_bar() -> Progress:
+def _progress_bar(wanted: bool) -> Progress | None:
+    """A bar on stderr when wanted and stderr is a terminal (not in logs or pipes)."""
+    if not wanted or not sys.stderr.isatty():
+        return None
     return Progress(
         TextColumn("{task.description:>8}"),
         BarColumn(),
