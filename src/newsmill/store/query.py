@@ -40,7 +40,11 @@ class SearchHit:
 
 _LIST_COLUMNS = """a.id, a.title, substr(a.body, 1, 160) AS head, a.section, a.authors,
     p.source, p.site, a.partial, a.words, a.published, c.cluster,
-    (SELECT count(*) FROM article_clusters c2 WHERE c2.cluster = c.cluster) AS copies"""
+    (SELECT count(*) FROM cluster_members m WHERE m.cluster_id = c.cluster)
+        + (c.kind = 'first') AS copies"""
+# copies: the cluster's members by their index, plus the article itself when it is in no
+# cluster yet (kind 'first'). Counted through the article_clusters view instead, SQLite
+# scanned every article for each row listed.
 _LIST_FROM = """articles a JOIN pages p ON p.id = a.page_id
     JOIN article_clusters c ON c.article_id = a.id"""
 
@@ -222,30 +226,54 @@ def search(
 ) -> list[SearchHit]:
     """Full-text search over title, dek and body, ranked by BM25 (title weighted highest).
 
-    One hit per duplicate cluster (its best-ranked copy) unless ``all_copies``.
+    One hit per duplicate cluster (its best-ranked copy) unless ``all_copies``. Matches
+    are ranked on their scores alone; the listed columns and the snippets are made for
+    the hits returned only (a snippet re-reads and re-tokenizes the article: made for
+    every match, a common word took seconds on a large store).
     """
     if not query.strip():
         raise QueryError("empty search query")
-    inner = f"""SELECT {_LIST_COLUMNS},
-                  snippet(articles_fts, 2, '{SNIPPET_OPEN}', '{SNIPPET_CLOSE}', '…', 24) AS snip,
-                  bm25(articles_fts, 5.0, 2.0, 1.0) AS score
-              FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
-              JOIN pages p ON p.id = a.page_id JOIN article_clusters c ON c.article_id = a.id
-              WHERE articles_fts MATCH ?"""
+    matches = """SELECT articles_fts.rowid AS hit, bm25(articles_fts, 5.0, 2.0, 1.0) AS score
+                 FROM articles_fts WHERE articles_fts MATCH ?1"""
     if all_copies:
-        sql = f"{inner} ORDER BY score LIMIT ? OFFSET ?"
+        best = f"SELECT hit, score FROM ({matches})"
     else:
-        sql = f"""SELECT * FROM (
-                      SELECT *, row_number() OVER (PARTITION BY cluster ORDER BY score) AS nth
-                      FROM ({inner}))
-                  WHERE nth = 1 ORDER BY score LIMIT ? OFFSET ?"""
+        best = f"""SELECT hit, score FROM (
+                       SELECT m.hit, m.score, row_number() OVER (
+                           PARTITION BY c.cluster ORDER BY m.score, m.hit) AS nth
+                       FROM ({matches}) m JOIN articles a ON a.rowid = m.hit
+                       JOIN article_clusters c ON c.article_id = a.id)
+                   WHERE nth = 1"""
+    sql = f"""SELECT {_LIST_COLUMNS}, b.hit, b.score
+              FROM ({best}) b JOIN articles a ON a.rowid = b.hit
+              JOIN pages p ON p.id = a.page_id JOIN article_clusters c ON c.article_id = a.id
+              ORDER BY b.score, b.hit LIMIT ?2 OFFSET ?3"""
     try:
         rows = db.execute(sql, (query, limit, offset)).fetchall()
+        found = snippets(db, query, [row["hit"] for row in rows])
     except sqlite3.OperationalError as e:
         if not _fts_syntax(e):
             raise StoreError(f"search failed: {e}") from e
         raise QueryError(_explain_fts_error(query, e)) from e
-    return [SearchHit(article=_row(r), snippet=r["snip"], score=-r["score"]) for r in rows]
+    return [
+        SearchHit(article=_row(r), snippet=found.get(r["hit"], ""), score=-r["score"]) for r in rows
+    ]
+
+
+def snippets(
+    db: sqlite3.Connection, query: str, rowids: list[int], column: int = 2
+) -> dict[int, str]:
+    """The highlighted snippet of each hit (by articles rowid) for ``query``: from the body
+    (column 2) by default, -1 for the column that matches best."""
+    if not rowids:
+        return {}
+    marks = ",".join("?" * len(rowids))
+    rows = db.execute(
+        f"""SELECT rowid, snippet(articles_fts, ?, '{SNIPPET_OPEN}', '{SNIPPET_CLOSE}', '…', 24)
+            FROM articles_fts WHERE articles_fts MATCH ? AND rowid IN ({marks})""",
+        (column, query, *rowids),
+    )
+    return {row[0]: row[1] for row in rows}
 
 
 def _fts_syntax(error: sqlite3.OperationalError) -> bool:

@@ -17,7 +17,8 @@ from typing import Any
 from newsmill.dedup.query import ClusterRow, copies_of, list_clusters
 from newsmill.errors import QueryError, StoreError
 from newsmill.model import Entity, Mention, Quote
-from newsmill.store.query import SNIPPET_CLOSE, SNIPPET_OPEN, ArticleRow
+from newsmill.store.query import ArticleRow
+from newsmill.store.query import snippets as store_snippets
 
 #: The date an article is filed under: published, else captured, else ingested.
 DATE_SQL = "substr(COALESCE(a.published, p.captured_at, p.ingested_at), 1, 10)"
@@ -196,7 +197,7 @@ def search_clusters(
     try:
         picks = _collapse(db.execute(sql, [query, *params]).fetchall(), clusters)
         shown = picks[offset : offset + limit]
-        snippets = _snippets(db, query, [p.rid for p in shown])
+        snippets = store_snippets(db, query, [p.rid for p in shown], column=-1)
     except sqlite3.OperationalError as e:
         raise _search_error(query, e) from e
     return HitPage(_hits(db, shown, snippets, clusters), len(picks))
@@ -217,16 +218,6 @@ def _fts_message(query: str, error: sqlite3.OperationalError) -> str:
         f'invalid search query {query!r} ({error}). Use plain words, "quoted phrases", '
         "AND / OR / NOT between terms, prefix*; balance your quotes and brackets."
     )
-
-
-def _snippets(db: sqlite3.Connection, query: str, rowids: list[int]) -> dict[int, str]:
-    if not rowids:
-        return {}
-    marks = ",".join("?" * len(rowids))
-    sql = f"""SELECT rowid, snippet(articles_fts, -1, '{SNIPPET_OPEN}', '{SNIPPET_CLOSE}',
-                     '…', 24) FROM articles_fts
-              WHERE articles_fts MATCH ? AND rowid IN ({marks})"""
-    return {row[0]: row[1] for row in db.execute(sql, [query, *rowids])}
 
 
 def browse_clusters(
