@@ -314,7 +314,7 @@ def test_shingles_match_the_plain_slices() -> None:
     for n in range(8):
         words = [f"w{i}" for i in range(n)]
         plain = [tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)]
-        assert _shingles(words) == plain
+        assert list(_shingles(words)) == plain
 
 
 def test_text_scores_match_the_combined_score() -> None:

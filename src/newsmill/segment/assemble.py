@@ -184,7 +184,12 @@ def build_article(page: Page, index: int, lines: Sequence[Line], members: list[i
     for i in members:
         line = lines[i]
         line.article = index
-        article.parts.extend(_parts(line))
+        if line.role == "caption":
+            article.parts.extend(_parts(line))
+        else:  # what `_parts` gives, spared the call: one part, the whole line
+            article.parts.append(
+                Part(line.role, line.number, line.number, line.start, line.end, line.text)
+            )
     _fill(article, [lines[i] for i in members])
     return article
 
@@ -211,24 +216,24 @@ def _parts(line: Line) -> list[Part]:
 
 
 def _fill(article: Article, lines: list[Line]) -> None:
-    def first(role: str) -> str | None:
-        return next((line.text for line in lines if line.role == role), None)
-
-    article.title = first("title")
-    article.dek = first("dek")
-    section = first("section")
-    article.section = section.strip(LABEL_DECORATION) if section else None
-    article.bio = first("bio")
-    article.partial = any(line.role == "marker" for line in lines)
-    authors: list[str] = []
+    first: dict[str, str] = {}  # the text of the first line of each role, in one pass
     for line in lines:
+        first.setdefault(line.role, line.text)
+    article.title = first.get("title")
+    article.dek = first.get("dek")
+    section = first.get("section")
+    article.section = section.strip(LABEL_DECORATION) if section else None
+    article.bio = first.get("bio")
+    article.partial = "marker" in first
+    authors: list[str] = []
+    for line in lines if "byline" in first or "bio" in first else ():
         if line.role == "byline":
             authors.extend(pat.byline_names(line.text) or [])
         elif line.role == "bio":
             name = pat.bio_name(line.text)
             authors.extend([name] if name else [])
     article.authors = list(dict.fromkeys(authors))
-    dateline = first("dateline")
+    dateline = first.get("dateline")
     article.published = _iso_date(dateline) if dateline else None
 
 

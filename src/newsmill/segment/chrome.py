@@ -16,14 +16,17 @@ happens to stand next to an article shown on a few pages.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
+from typing import Final
 
 import xxhash
 
 from newsmill.model import Line
-from newsmill.segment.patterns import more_words_than
+from newsmill.segment.patterns import word_count
 
 _SEED = 0x6E6D  # fixed, so keys are stable across processes and runs
 
@@ -32,13 +35,33 @@ _SEED = 0x6E6D  # fixed, so keys are stable across processes and runs
 def _key(*texts: str) -> int:
     """Stable 64-bit key of whitespace- and case-normalised text (cached: chrome lines
     repeat from page to page)."""
-    normalised = "\x00".join(" ".join(t.split()).lower() for t in texts)
+    normalised = b"\x00".join(map(_normalised, texts))
     # signed 64-bit so it fits an SQLite INTEGER
-    return xxhash.xxh64_intdigest(normalised.encode("utf-8"), seed=_SEED) - (1 << 63)
+    return xxhash.xxh64_intdigest(normalised, seed=_SEED) - (1 << 63)
+
+
+# Whitespace that str.split() splits at besides the plain space: as ASCII bytes, and as a
+# pattern for any text.
+_ODD_ASCII_SPACES: Final = bytes(c for c in range(128) if chr(c).isspace() and c != 32)
+_OTHER_SPACE: Final = re.compile(r"[^\S ]")
+
+
+def _normalised(text: str) -> bytes:
+    """``" ".join(text.split()).lower()``, UTF-8 encoded. A text already spaced that way
+    (no space at either end, no two in a row, no other whitespace: most lines) is only
+    lower-cased, which spares making and joining its words."""
+    if text[:1] != " " and text[-1:] != " " and "  " not in text:
+        if text.isascii():
+            raw = text.encode("ascii")
+            if len(raw.translate(None, _ODD_ASCII_SPACES)) == len(raw):
+                return raw.lower()
+        elif _OTHER_SPACE.search(text) is None:
+            return text.lower().encode("utf-8")
+    return " ".join(text.split()).lower().encode("utf-8")
 
 
 def is_short(text: str, max_words: int) -> bool:
-    return not more_words_than(text, max_words)
+    return word_count(text) <= max_words  # cached: the role rules ask for it again
 
 
 #: How close to a short line a repeated long line must be to vouch for it.
@@ -63,16 +86,18 @@ class LineKeys:
 
 def line_keys(lines: Sequence[Line], max_words: int) -> LineKeys:
     texts = [line.text for line in lines]
-    short = [is_short(text, max_words) for text in texts]
+    short = [word_count(text) <= max_words for text in texts]  # `is_short`, one call less
+    # short lines before each line, to tell whether one lies within REACH of a long line
+    before = [0, *accumulate(short)]
     n = len(texts)
-    keys: list[int | None] = []
-    for j, text in enumerate(texts):
-        if short[j]:
-            keys.append(_key(text))
-        elif any(short[max(0, j - REACH) : j]) or any(short[j + 1 : min(n, j + 1 + REACH)]):
-            keys.append(_key("\x01", text))
-        else:
-            keys.append(None)
+    keys: list[int | None] = [
+        _key(text)
+        if is_short
+        else _key("\x01", text)
+        if before[min(n, j + 1 + REACH)] > before[max(0, j - REACH)]
+        else None
+        for j, (text, is_short) in enumerate(zip(texts, short, strict=True))
+    ]
     return LineKeys(short, keys)
 
 
@@ -96,12 +121,10 @@ def repeated_chrome(
     keys = line_keys(lines, max_words) if keys is None else keys
     short, key = keys.short, keys.keys
     n = len(short)
-    flags = []
-    for i in range(n):
-        own = key[i]
-        pages = counts.get(own, 0) if short[i] and own is not None else 0
+    flags = [False] * n
+    for i, (is_short, own) in enumerate(zip(short, key, strict=True)):
+        pages = counts.get(own, 0) if is_short and own is not None else 0
         if pages < min_pages:
-            flags.append(False)
             continue
         # every long line within REACH of a short line has a key
         near = (
@@ -113,5 +136,5 @@ def repeated_chrome(
             min_pages <= count and pages <= OUTNUMBER * count
             for count in (counts.get(k, 0) for k in near if k is not None)
         )
-        flags.append(not in_article)
+        flags[i] = not in_article
     return flags

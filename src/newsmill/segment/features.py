@@ -119,9 +119,20 @@ _COMMENT_SAID_RE: Final = re.compile(
     r"\b(?:said|says|wrote|writes|sagt|schrieb|a écrit|dice|dijo|escribió|disse|scrive):?$",
     re.IGNORECASE,
 )
-_COMMENT_START_RE: Final = re.compile(
-    r"(?:reply|replies|antworten|répondre|responder|rispondi|report|like|likes)\b", re.IGNORECASE
+_COMMENT_STARTS: Final = (
+    "reply",
+    "replies",
+    "antworten",
+    "répondre",
+    "responder",
+    "rispondi",
+    "report",
+    "like",
+    "likes",
 )
+_COMMENT_START_RE: Final = re.compile(rf"(?:{'|'.join(_COMMENT_STARTS)})\b", re.IGNORECASE)
+# A line whose first character is ASCII can only match if it lower-cases to one of these.
+_ASCII_COMMENT_INITIALS: Final = frozenset(word[0] for word in _COMMENT_STARTS)
 _COMMENT_NUMBER_RE: Final = re.compile(
     r"\b\d+\s+(?:seconds?|minutes?|mins?|hours?|days?|weeks?|months?|years?)\s+ago\b|"
     r"\b\d+\s+(?:votes?|likes?|points?)\b|\b\d{1,2}:\d{2}\s*(?:am|pm)\b",
@@ -267,9 +278,17 @@ def comment_meta(text: str, has_digits: bool) -> bool:
     """Reader-comment furniture: "Name says:", "2 days ago", "Reply", "Rating: 3 Votes"."""
     return (
         _said_tail(text)
-        or _COMMENT_START_RE.match(text[:_START_HEAD]) is not None
+        or _comment_start(text)
         or (has_digits and _COMMENT_NUMBER_RE.search(text) is not None)
     )
+
+
+def _comment_start(text: str) -> bool:
+    """The line starts with "Reply", "Like" or the like (`_COMMENT_START_RE`)."""
+    first = text[:1]
+    if first.isascii() and first.lower() not in _ASCII_COMMENT_INITIALS:
+        return False  # IGNORECASE matching is plain lower-casing for an ASCII character
+    return _COMMENT_START_RE.match(text[:_START_HEAD]) is not None
 
 
 def _said_tail(text: str) -> bool:
@@ -298,6 +317,24 @@ def link_like(text: str, lowered: str) -> bool:
     if "@" not in text and "www" not in lowered and "http" not in lowered and ".com" not in lowered:
         return False
     return _LINK_RE.search(text) is not None
+
+
+#: "?" and "!" as ".", so that one count finds every sentence end followed by a space.
+_STOPS_AS_DOTS: Final = bytes.maketrans(b"?!", b"..")
+
+
+def _char_counts(text: str) -> tuple[int, int, int]:
+    """Digits and punctuation characters of ``text`` (as `_DIGIT_RE` and `_PUNCT_RE` find
+    them), and its sentence ends inside the line (". ", "? " or "! "). An ASCII line is
+    encoded once for all three. The three two-character ends never overlap (each ends in
+    a space that none begins with), so mapped to ". " they are counted together."""
+    if text.isascii():
+        raw = text.encode("ascii")
+        digits = len(raw.translate(None, _ASCII_NOT_DIGIT))
+        punctuation = len(raw.translate(None, _ASCII_NOT_PUNCT))
+        return digits, punctuation, raw.translate(_STOPS_AS_DOTS).count(b". ")
+    stops = text.count(". ") + text.count("? ") + text.count("! ")
+    return len(_DIGIT_RE.findall(text)), len(_PUNCT_RE.findall(text)), stops
 
 
 def _count(text: str, pattern: re.Pattern[str], ascii_others: bytes) -> int:
@@ -386,7 +423,7 @@ def text_features(text: str) -> tuple[float, ...]:
     all_caps, titled, stops, separators, chrome = word_counts(words)
     caps = titled + all_caps
     lowered = text.lower()
-    digits = _count(text, _DIGIT_RE, _ASCII_NOT_DIGIT)
+    digits, punctuation, inner_stops = _char_counts(text)
     is_terminal = terminal(text)
     long_line = n_words >= LONG_WORDS
     bullet = first in _BULLETS
@@ -400,12 +437,12 @@ def text_features(text: str) -> tuple[float, ...]:
         float(text.endswith(":")),
         float(text.endswith(("...", "…"))),
         min(text.count(",") / n, 0.5),
-        min((text.count(". ") + text.count("? ") + text.count("! ")) / n, 0.5),
+        min(inner_stops / n, 0.5),
         caps / n,
         all_caps / n,
         stops / n,
         digits / n_chars,
-        _count(text, _PUNCT_RE, _ASCII_NOT_PUNCT) / n_chars,
+        punctuation / n_chars,
         min(separators, 5) / 5.0,
         float(bullet),
         float(bullet or separators > 1 or first == "|"),
@@ -553,29 +590,53 @@ def run_distance(n: int, run: tuple[int, int]) -> Matrix:
 _RUN_COLUMNS: Final = 10
 
 
-def _run_features(n_words: Matrix) -> tuple[Matrix, int]:
-    """Where each line sits relative to the densest run of long lines, and where the run
-    starts."""
-    n = len(n_words)
-    gains = np.minimum(n_words, 5.0 * RUN_NEUTRAL_WORDS) / RUN_NEUTRAL_WORDS - 1.0
-    start, end = densest_run(gains)
-    distance = run_distance(n, (start, end))
-    total = n_words.sum() or 1.0
+#: Pages up to this many lines have the `_run_places` of their runs cached, this many
+#: at most: 5 MB at worst, as each holds ten floats per line.
+_RUN_PLACES_LINES: Final = 64
+_RUN_PLACES_CACHE: Final = 1024
+
+
+def _run_places(n: int, start: int, end: int) -> Matrix:
+    """The columns of `_run_features` that depend only on the page length and the run:
+    where each line sits on the page and relative to the run (the others left at 0).
+    Cached and read-only for short pages: pages of a length often have their run in the
+    same place."""
+    if n <= _RUN_PLACES_LINES:
+        return _cached_run_places(n, start, end)
+    return _build_run_places(n, start, end)
+
+
+def _build_run_places(n: int, start: int, end: int) -> Matrix:
     index = _index(n)
-    rows = np.empty((n, _RUN_COLUMNS))
+    distance = run_distance(n, (start, end))
+    rows = np.zeros((n, _RUN_COLUMNS))
     rows[:, 0] = index / max(n - 1, 1)
     rows[:, 1] = index == 0
     rows[:, 2] = index == n - 1
-    rows[0, 3] = 0.0
-    n_words[:-1].cumsum(out=rows[1:, 3])
-    rows[:, 3] /= total
     rows[:, 4] = distance == 0
     rows[:, 5] = index < start
     rows[:, 6] = index > end
     rows[:, 7] = np.log1p(distance)
-    rows[:, 8] = n_words[start : end + 1].sum() / total
-    rows[:, 9] = n_words / (n_words.max() or 1.0)
-    return rows, start
+    _frozen(rows)
+    return rows
+
+
+_cached_run_places: Final = lru_cache(maxsize=_RUN_PLACES_CACHE)(_build_run_places)
+
+
+def _run_features(n_words: Matrix, out: Matrix) -> int:
+    """Where each line sits relative to the densest run of long lines, written into the
+    `_RUN_COLUMNS` columns of ``out``; where the run starts."""
+    gains = np.minimum(n_words, 5.0 * RUN_NEUTRAL_WORDS) / RUN_NEUTRAL_WORDS - 1.0
+    start, end = densest_run(gains)
+    out[:] = _run_places(len(n_words), start, end)
+    # the ufuncs' reduce, as the .sum() and .max() methods do it, without their wrappers
+    total = np.add.reduce(n_words) or 1.0
+    n_words[:-1].cumsum(out=out[1:, 3])
+    out[:, 3] /= total
+    out[:, 8] = np.add.reduce(n_words[start : end + 1]) / total
+    out[:, 9] = n_words / (np.maximum.reduce(n_words) or 1.0)
+    return start
 
 
 def blocks(n_words: Sequence[float]) -> list[int]:
@@ -598,49 +659,56 @@ def blocks(n_words: Sequence[float]) -> list[int]:
 
 
 _BLOCK_MEANS: Final = [_COL[name] for name in ("terminal", "stop_ratio", "date_like", "short")]
+_BLOCK_COLUMNS: Final = 6 + len(_BLOCK_MEANS)
 
 
-def _block_features(n_words: Matrix, base: Matrix) -> Matrix:
+def _block_features(n_words: Matrix, base: Matrix, out: Matrix) -> None:
     """How large the line's block is, compared with the page's largest block, and what the
-    block looks like (sentence ends, stop words, dates, short lines)."""
-    n = len(n_words)
-    ids = np.array(blocks(n_words.tolist()))
-    count = int(ids.max()) + 1
+    block looks like (sentence ends, stop words, dates, short lines), written into the
+    `_BLOCK_COLUMNS` zero-filled columns of ``out`` (lines in no block keep zeros).
+
+    A page has a few blocks: their sums are np.bincount's, the rest is worked out in
+    Python, one row per block (the logarithms in one numpy call on a contiguous array, as
+    for one row per line), and the lines take their block's row.
+    """
+    ids = blocks(n_words.tolist())
+    count = max(ids, default=-1) + 1
     if count == 0:
-        return np.zeros((n, 10))
-    member = ids >= 0
+        return
+    member = np.array(ids) >= 0
     safe = np.where(member, ids, 0)
     words = np.bincount(safe, weights=n_words * member, minlength=count)
-    lines = np.bincount(safe, weights=member.astype(float), minlength=count)
-    largest = int(words.argmax())
+    lines = np.maximum(np.bincount(safe, weights=member.astype(float), minlength=count), 1)
     means = [
-        np.bincount(safe, weights=base[:, col] * member, minlength=count) / np.maximum(lines, 1)
+        (np.bincount(safe, weights=base[:, col] * member, minlength=count) / lines).tolist()
         for col in _BLOCK_MEANS
     ]
-    block_words = words[safe]
-    rows = np.empty((n, 10))  # filled column by column: np.column_stack costs more here
-    rows[:, 0] = np.log1p(block_words)
-    rows[:, 1] = block_words / (words[largest] or 1.0)
-    rows[:, 2] = safe == largest
-    rows[:, 3] = safe < largest
-    rows[:, 4] = safe > largest
-    rows[:, 5] = np.log1p(np.abs(safe - largest))
-    for column, mean in enumerate(means, start=6):
-        rows[:, column] = mean[safe]
-    rows[~member] = 0.0
-    return rows
+    largest = int(words.argmax())
+    logs = np.log1p([*words.tolist(), *(float(abs(k - largest)) for k in range(count))])
+    scale = words[largest] or 1.0
+    table = [
+        [logs[k], words[k] / scale, k == largest, k < largest, k > largest, logs[count + k]]
+        + [mean[k] for mean in means]
+        for k in range(count)
+    ]
+    table.append([0.0] * _BLOCK_COLUMNS)  # block -1: lines in no block
+    out[:] = np.array(table, dtype=np.float64)[ids]
 
 
 def line_features(texts: Sequence[str]) -> Matrix:
-    """One row per line, in `LINE_FEATURES` order. `texts` are the page's non-empty lines."""
+    """One row per line, in `LINE_FEATURES` order. `texts` are the page's non-empty lines.
+
+    Pages have a few dozen lines, so numpy's per-call overhead is the cost: each group of
+    columns is written in place into the one zero-filled matrix.
+    """
     n = len(texts)
     if n == 0:
         return np.zeros((0, len(LINE_FEATURES)))
     # np.fromiter over the chained rows builds the matrix faster than np.array(rows)
     features = chain.from_iterable(map(text_features, texts))
     base = np.fromiter(features, np.float64, n * len(BASE_FEATURES)).reshape(n, -1)
-    counts = Counter(texts)
-    if len(counts) < n:  # some line repeats on the page
+    if len(set(texts)) < n:  # some line repeats on the page
+        counts = Counter(texts)
         base[:, _REPEATED] = [counts[text] > 1 for text in texts]
     n_words = np.expm1(base[:, _COL["log_words"]])
     rows = np.zeros((n, len(LINE_FEATURES)))
@@ -649,15 +717,36 @@ def line_features(texts: Sequence[str]) -> Matrix:
     for offset in _NEIGHBOUR_OFFSETS:
         _put_shifted(rows[:, column : column + len(_NEIGHBOUR_COLS)], neighbours, offset)
         column += len(_NEIGHBOUR_COLS)
-    windowed = _prefix(base[:, _WINDOW_COLS])
-    for w in _WINDOWS:
-        column = _put(rows, column, _window_means(windowed, w))
-    runs, run_start = _run_features(n_words)
-    headers = base[:, _COL["comments_header"]] * (_index(n) > run_start)
-    rows[:, column] = (headers.cumsum() - headers) > 0
-    column = _put(rows, column + 1, runs)
-    _put(rows, column, _block_features(n_words, base))
+    column = _put(rows, column, _all_window_means(_prefix(base[:, _WINDOW_COLS])))
+    runs = rows[:, column + 1 : column + 1 + _RUN_COLUMNS]
+    run_start = _run_features(n_words, runs)
+    headers = base[:, _COL["comments_header"]]
+    if np.logical_or.reduce(headers):  # .any(), less its wrapper; else the column stays 0
+        headers = headers * (_index(n) > run_start)
+        rows[:, column] = (headers.cumsum() - headers) > 0
+    column += 1 + _RUN_COLUMNS
+    _block_features(n_words, base, rows[:, column : column + _BLOCK_COLUMNS])
     return rows
+
+
+@_cached_for_short_pages
+def _all_windows(n: int) -> tuple[NDArray[np.intp], NDArray[np.intp], Matrix]:
+    """`_window` for each of `_WINDOWS` side by side: ends (n, len(_WINDOWS)) and sizes
+    (n, len(_WINDOWS), 1)."""
+    ends = [_window(n, half) for half in _WINDOWS]
+    lo = np.stack([lo for lo, _, _ in ends], axis=1)
+    hi = np.stack([hi for _, hi, _ in ends], axis=1)
+    counts = np.stack([counts for _, _, counts in ends], axis=1)[:, :, None]
+    _frozen(lo, hi, counts)
+    return lo, hi, counts
+
+
+def _all_window_means(prefix: Matrix) -> Matrix:
+    """`_window_means` of the running sums ``prefix`` (one column per value) for each of
+    `_WINDOWS` in turn, side by side: the same arithmetic, in one go."""
+    n = len(prefix) - 1
+    lo, hi, counts = _all_windows(n)
+    return ((prefix[hi] - prefix[lo]) / counts).reshape(n, -1)
 
 
 def _put(rows: Matrix, column: int, values: Matrix) -> int:
@@ -703,7 +792,7 @@ def sandwiches(probs: Matrix) -> Matrix:
     n = len(probs)
     padded = np.zeros(n + 2 * _SANDWICH_PAD)
     padded[_SANDWICH_PAD : _SANDWICH_PAD + n] = probs
-    highest = padded[_sandwich_index(n)].max(axis=2)
+    highest = np.maximum.reduce(padded[_sandwich_index(n)], axis=2)  # .max(), less its wrapper
     out = np.empty((3 * len(_SANDWICH_WIDTHS), n))
     out[0::3] = highest[0::2]
     out[1::3] = highest[1::2]
@@ -764,17 +853,19 @@ def context_features(probs: Matrix, short: Matrix) -> Matrix:
     z = logit(probs)
     prefix = _prefix(probs)
     run, wide_run = densest_runs(probs, _RUN_LEVELS)
-    distance = run_distance(n, run)
-    wide_distance = run_distance(n, wide_run)
     rows = np.zeros((n, len(CONTEXT_FEATURES)))
     rows[:, 0] = z
     _put_shifted(rows[:, 1], probs, -1)
     _put_shifted(rows[:, 2], probs, 1)
     column = _put(rows, 3, context_means(prefix).T)
     column = _put(rows, column, sandwiches(probs).T)
-    for values in (distance == 0, np.log1p(distance), wide_distance == 0):
-        column = _put(rows, column, values)
-    rows[:, column] = np.log1p(wide_distance)
-    rows[:, column + 1] = probs.mean()
-    rows[:, column + 2] = z * short
+    for start, end in (run, wide_run):
+        # in the run, and log1p of the distance to it: line features' cached columns
+        column = _put(rows, column, _run_places(n, start, end)[:, _IN_RUN_AND_DISTANCE])
+    rows[:, column] = np.add.reduce(probs) / n  # probs.mean(), less its Python wrapper
+    rows[:, column + 1] = z * short
     return rows
+
+
+#: The columns of `_run_places` with "in the run" and log1p of the distance to it.
+_IN_RUN_AND_DISTANCE: Final = slice(4, 8, 3)

@@ -13,6 +13,6 @@ def split_lines(text: str) -> list[Line]:
         stripped = raw.strip()
         if stripped:
             start = offset + (len(raw) - len(raw.lstrip()))
-            lines.append(Line(number=number, start=start, end=start + len(stripped), text=stripped))
+            lines.append(Line(number, start, start + len(stripped), stripped))
         offset += len(raw) + 1
     return lines

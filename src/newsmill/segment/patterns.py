@@ -7,7 +7,8 @@ job of ``roles.py``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import islice
 from typing import Final
@@ -43,7 +44,11 @@ UPPER = f"[{UPPER_CHARS}]"
 
 # A person's name: 2-5 capitalised tokens, initials allowed, lower-case particles inside.
 NAME_TOKEN = rf"(?:{UPPER}[\w'’\-]*\.?|{UPPER}\.)"
-PARTICLE = r"(?:de|del|della|der|den|di|da|du|van|von|bin|ibn|al|el|la|le|dos|das|y|St\.)"
+PARTICLES = (
+    *("de", "del", "della", "der", "den", "di", "da", "du", "van", "von", "bin", "ibn"),
+    *("al", "el", "la", "le", "dos", "das", "y", "St."),
+)
+PARTICLE = f"(?:{'|'.join(map(re.escape, PARTICLES))})"
 PERSON_NAME = rf"{NAME_TOKEN}(?:\s+(?:{PARTICLE}\s+)?{NAME_TOKEN}){{1,4}}"
 
 MONTHS = (
@@ -75,6 +80,9 @@ WIRE_LEDE = re.compile(
 )
 #: Any digit (as `DATE` sees one).
 _DIGIT = re.compile(r"\d")
+#: What every form of `DATE` holds: four digits in a row (a year), two digits around a
+#: slash or dot, or a number of minutes, hours, days or weeks. Much cheaper to look for.
+_DATE_HINT = re.compile(r"\d(?:\d\d\d|[/.]\d|\s+(?:minute|hour|day|week))", re.IGNORECASE)
 SECTION_SEPARATOR = re.compile(r"\s(?:\||/|›|»|>|•|·)\s")
 
 
@@ -95,24 +103,27 @@ def word_count(text: str) -> int:
     return words + ideographs // IDEOGRAPHS_PER_WORD if ideographs else words
 
 
-@lru_cache(maxsize=8192)
 def more_words_than(text: str, limit: int) -> bool:
-    """``word_count(text) > limit``, without counting a long line's words past ``limit``.
-
-    Cached: site chrome asks it of every line of a page twice."""
+    """``word_count(text) > limit``, without counting a long text's words past ``limit``
+    (not cached: for long texts, such as an extractor's main text, asked once)."""
     if text.isascii():
         return _ascii_word_count(text) > limit  # as fast as stopping early
     seen = len(list(islice(_WORDISH.finditer(text), limit + 1)))
-    return seen > limit or word_count(text) > limit
+    if seen > limit:
+        return True
+    ideographs = len(_IDEOGRAPHS.findall(text))  # all words seen: add what `word_count` adds
+    return seen + ideographs // IDEOGRAPHS_PER_WORD > limit
 
 
 _WORDISH = re.compile(r"[^\s\w]*[^\W_][^\s]*")
 # A `_WORDISH` match is a whitespace-separated token holding a letter or digit. In an ASCII
-# line those tokens are counted by deleting the other non-space bytes (a token without a
-# letter or digit vanishes) and splitting what is left, several times faster than the
-# regex. The table turns every byte that str.split() takes for a space into one that
-# bytes.split() does (\x1c-\x1f are spaces to the one, not to the other).
-_ASCII_SPACES: Final = bytes(32 if chr(c).isspace() else c for c in range(256))
+# line those tokens are counted without making them: the other non-space bytes are deleted
+# (a token without a letter or digit vanishes), every letter or digit becomes "a" and every
+# byte that str.split() takes for a space becomes " ", and each token left then starts
+# either the text or a " a".
+_ASCII_WORD_BYTES: Final = bytes(
+    32 if chr(c).isspace() else 97 if chr(c).isalnum() else c for c in range(256)
+)
 _ASCII_NOT_WORDISH: Final = bytes(
     c for c in range(128) if not chr(c).isspace() and not chr(c).isalnum()
 )
@@ -120,7 +131,8 @@ _ASCII_NOT_WORDISH: Final = bytes(
 
 def _ascii_word_count(text: str) -> int:
     """``len(_WORDISH.findall(text))`` for an ASCII ``text``."""
-    return len(text.encode("ascii").translate(_ASCII_SPACES, _ASCII_NOT_WORDISH).split())
+    marks = text.encode("ascii").translate(_ASCII_WORD_BYTES, _ASCII_NOT_WORDISH)
+    return marks.count(b" a") + marks.startswith(b"a")
 
 
 #: Chinese, Japanese and Korean text has no spaces between words: count about one word
@@ -148,6 +160,60 @@ def ends_sentence(text: str) -> bool:
     return SENTENCE_END.search(text, start) is not None
 
 
+#: Characters that are not word characters (`\w`): every ASCII one, and the bullets,
+#: dashes, quotes and spaces that often open a line.
+_LEADING_NOT_WORD: Final = "".join(
+    c for c in (*map(chr, range(128)), *"\xa0•·▪◦‣∙►▶»«›‹—–“”‘’„…") if not re.match(r"\w", c)
+)
+
+
+@cache
+def _marker_openings() -> tuple[tuple[str, ...], int]:
+    """The first words of the marker phrases and the longest one's length; none unless
+    each is made of ASCII letters and digits (what `is_marker` relies on)."""
+    words = tuple(sorted({phrase.split()[0] for phrase in phrases("markers")}))
+    if not words or not all(word.isascii() and word.isalnum() for word in words):
+        return (), 0
+    return words, max(map(len, words))
+
+
+@dataclass(frozen=True, slots=True)
+class Openings:
+    """The first words of a list of phrases by their first letter, to tell cheaply that a
+    line starts with none of the phrases, as a regex anchored at its start sees them with
+    IGNORECASE. Only a line whose opening characters are ASCII is ruled out: there such
+    matching is plain lower-casing, while a non-ASCII letter may match an ASCII one ("İ"
+    matches "i", "ſ" matches "s"). A list with a first word that is not ASCII rules out
+    nothing."""
+
+    by_initial: dict[str, tuple[str, ...]]
+    size: int  # characters to look at: the longest first word's
+
+    @classmethod
+    def of(cls, phrases: Iterable[str]) -> Openings:
+        words = sorted({phrase.split()[0].lower() for phrase in phrases})
+        if not words or not all(word.isascii() for word in words):
+            return cls({}, 0)
+        by_initial: dict[str, tuple[str, ...]] = {}
+        for word in words:
+            by_initial[word[0]] = (*by_initial.get(word[0], ()), word)
+        return cls(by_initial, max(map(len, words)))
+
+    def rule_out(self, text: str) -> bool:
+        """``text`` surely starts with none of the phrases."""
+        head = text[: self.size]
+        if not self.by_initial or not head.isascii():
+            return False
+        lowered = head.lower()
+        words = self.by_initial.get(lowered[:1])
+        return words is None or not lowered.startswith(words)
+
+
+@cache
+def _chrome_openings() -> Openings:
+    return Openings.of(phrases("chrome_phrases"))
+
+
 @cache
 def _marker_re() -> re.Pattern[str]:
     return re.compile(rf"^(?:(?:{alternation('markers')})\s*)+$")
@@ -156,6 +222,13 @@ def _marker_re() -> re.Pattern[str]:
 def is_marker(text: str) -> bool:
     """A short line made only of "read more"-style phrases (even glued: "keep readingShow less")."""
     if len(text) > 60:
+        return False
+    # The cleaned text below starts with the line's first run of word characters,
+    # lower-cased (where it is ASCII), so it can only match if that run starts with the
+    # first word of a marker phrase: most lines spare the cleaning and the match.
+    openings, size = _marker_openings()
+    head = text.lstrip(_LEADING_NOT_WORD)[:size]
+    if openings and head.isascii() and not head.lower().startswith(openings):
         return False
     spaced = SPLIT_CAMEL.sub(" ", text).lower()
     cleaned = _NOT_WORD_OR_SPACE.sub(" ", spaced)
@@ -174,12 +247,23 @@ def _credit_prefix_re() -> re.Pattern[str]:
 
 @cache
 def _agency_only_re() -> re.Pattern[str]:
+    return re.compile(f"{_agency_first_re().pattern}|{_agency_after_slash_re().pattern}", re.I)
+
+
+@cache
+def _agency_first_re() -> re.Pattern[str]:
+    """The first form of `_agency_only_re`: the agency opens the line ("(Reuters)")."""
     agencies = alternation("credit_agencies")
     return re.compile(
-        rf"^[(\[]?\s*(?:{agencies})(?:\s*[/,]\s*[\w .'’\-]+)?\s*[)\]]?\.?$"
-        rf"|^[\w .'’\-]{{1,40}}\s*/\s*(?:{agencies})\s*[)\]]?\.?$",
-        re.IGNORECASE,
+        rf"^[(\[]?\s*(?:{agencies})(?:\s*[/,]\s*[\w .'’\-]+)?\s*[)\]]?\.?$", re.IGNORECASE
     )
+
+
+@cache
+def _agency_after_slash_re() -> re.Pattern[str]:
+    """The second form of `_agency_only_re`: a name, a slash, the agency ("Jane Doe/AP")."""
+    agencies = alternation("credit_agencies")
+    return re.compile(rf"^[\w .'’\-]{{1,40}}\s*/\s*(?:{agencies})\s*[)\]]?\.?$", re.IGNORECASE)
 
 
 @cache
@@ -207,7 +291,15 @@ def is_credit(text: str) -> bool:
     """A line that is only an image credit: "Top image credit: ...", "(Reuters)", "AP Photo/X"."""
     if len(text) > 600:
         return False
-    return bool(_credit_prefix_re().match(text) or _agency_only_re().match(text))
+    return _credit_prefix_re().match(text) is not None or _agency_only(text)
+
+
+def _agency_only(text: str) -> bool:
+    """`_agency_only_re` matches: one of its two forms does, and only the second holds a
+    slash (most lines spare trying it)."""
+    if _agency_first_re().match(text) is not None:
+        return True
+    return "/" in text and _agency_after_slash_re().match(text) is not None
 
 
 def credit_tail(text: str) -> int | None:
@@ -215,7 +307,11 @@ def credit_tail(text: str) -> int | None:
     offset = max(0, len(text) - CREDIT_TAIL_CHARS)
     if not _may_have_credit_tail(text, offset):
         return None
-    match = _credit_tail_re().search(text, offset)
+    # No form of the credit holds a bracket past where it starts (agencies have none), and
+    # the bracketed form starts at an opening one: no match starts before the last "(" or
+    # "[". Searching from there spares trying the agencies at every word before it.
+    start = max(offset, text.rfind("("), text.rfind("["))
+    match = _credit_tail_re().search(text, start)
     if match is None or match.start() == 0:
         return None
     return match.start()
@@ -227,7 +323,32 @@ def _may_have_credit_tail(text: str, offset: int) -> bool:
     if text.rstrip().rstrip(".").endswith((")", "]")):
         return True
     tail = text[offset:]
-    return "/" in tail or "via" in tail.lower()
+    if "/" in tail:
+        return True
+    # only the "via <agency>" form is left, and it needs the agency at the very end
+    return "via" in tail.lower() and not _agency_endings().rule_out(text)
+
+
+@dataclass(frozen=True, slots=True)
+class _Endings:
+    """The last words of the credit agencies, to rule out a "via <agency>" credit at the
+    end of a line the way `Openings` rules out phrases at its start (only where the end
+    is ASCII)."""
+
+    words: tuple[str, ...]  # final dots left out: the `\.?` after an agency may take one
+    size: int
+
+    def rule_out(self, text: str) -> bool:
+        end = text.rstrip().rstrip(".")[-self.size :]  # the form ends `<agency>\b\.?\s*$`
+        return bool(self.words) and end.isascii() and not end.lower().endswith(self.words)
+
+
+@cache
+def _agency_endings() -> _Endings:
+    words = tuple(sorted({p.split()[-1].rstrip(".") for p in phrases("credit_agencies")}))
+    if not words or not all(word.isascii() and word for word in words):
+        return _Endings((), 0)
+    return _Endings(tuple(word.lower() for word in words), max(map(len, words)))
 
 
 @cache
@@ -238,7 +359,10 @@ def _chrome_re() -> re.Pattern[str]:
 def chrome_phrase(text: str) -> int:
     """Words in the newsletter, social, legal or navigation phrase the line starts with
     (0 if none)."""
-    match = _chrome_re().match(text.strip(" \t•·|>»-–—*#"))
+    stripped = text.strip(" \t•·|>»-–—*#")
+    if _chrome_openings().rule_out(stripped):  # most lines: the long alternation is spared
+        return 0
+    match = _chrome_re().match(stripped)
     return len(match.group().split()) if match else 0
 
 
@@ -286,9 +410,23 @@ def _bio_word_re() -> re.Pattern[str]:
     return re.compile(rf"\b(?:{alternation('bio_words')})\b", re.IGNORECASE)
 
 
+#: What `_bio_re` allows before the name.
+_BIO_LEAD: Final = _SPACES + "*_—–-"
+
+
+def _may_open_with_name(text: str) -> bool:
+    """What `_bio_re` needs of a line's first two words: its name's first token fills the
+    first word (whitespace must follow it) and starts with a capital, and the second word
+    starts with a capital or is a particle. Checked first because most lines fail it."""
+    first_words = text.lstrip(_BIO_LEAD).split(None, 2)
+    if len(first_words) < 2 or not first_words[0][:1].isupper():
+        return False
+    return first_words[1][:1].isupper() or first_words[1] in PARTICLES
+
+
 def bio_name(text: str) -> str | None:
     """The person an author bio is about ("Jane Doe is a fellow at ..."), else None."""
-    if len(text) > 1200:
+    if len(text) > 1200 or not _may_open_with_name(text):
         return None
     match = _bio_re().match(text)
     if match is None or not _bio_word_re().search(text):
@@ -299,8 +437,8 @@ def bio_name(text: str) -> str | None:
 
 def is_dateline(text: str) -> bool:
     """A short line that is essentially a date ("Published March 5, 2024 at 10:00")."""
-    if word_count(text) > DATELINE_MAX_WORDS or _DIGIT.search(text) is None:
-        return False  # every form of `DATE` holds a digit: most lines spare its search
+    if word_count(text) > DATELINE_MAX_WORDS or _DATE_HINT.search(text) is None:
+        return False  # most lines spare the search for `DATE`
     match = DATE.search(text)
     if match is None:
         return False
@@ -310,12 +448,12 @@ def is_dateline(text: str) -> bool:
 
 def is_section_like(text: str) -> bool:
     """A short label: "Analysis | Europe", "Middle East", "WORLD"."""
-    if len(text) > 60 or ends_sentence(text):
+    if len(text) > 60 or text.endswith((",", ";", ":")) or ends_sentence(text):
         return False
+    if text.isascii() and word_count(text) > 6:
+        return False  # cached; each such word holds at least one of `words`
     tokens = words(text)
     if not 1 <= len(tokens) <= 6:
-        return False
-    if text.endswith((",", ";", ":")):
         return False
     if SECTION_SEPARATOR.search(text):
         return True

@@ -78,8 +78,11 @@ def _text_cues(text: str) -> tuple[str | None, bool, bool, bool]:
     whether it is section-like, opens wire copy, and is title-like. Cached: lines repeat
     across pages."""
     n_words = pat.word_count(text)
+    own = _own_cue(text, n_words)
+    if own is not None:
+        return own, False, False, False  # `_cue` reads nothing else then
     return (
-        _own_cue(text, n_words),
+        own,
         pat.is_section_like(text),
         pat.WIRE_LEDE.match(text) is not None,
         _title_like(text, n_words),
