@@ -85,6 +85,9 @@ def test_filters(db: sqlite3.Connection) -> None:
     assert list(iter_figure_records(db, source="Gallup")) == []
     assert len(list(iter_figure_records(db, about="fatigue"))) == 2  # the article's text
     assert list(iter_figure_records(db, about="Ukraine")) == []
+    # a NUL or a quote in the text is not an FTS5 syntax error (the web API fuzzer sent one)
+    assert len(list(iter_figure_records(db, about="fat\x00igue"))) == 2
+    assert list(iter_figure_records(db, about='"\x00')) == []
     write_figures(db, "p1-0", [])
     assert list(iter_figure_records(db)) == []
 

@@ -66,7 +66,10 @@ def iter_figure_records(
             "(f.sentence LIKE ? OR f.measure LIKE ? OR a.rowid IN "
             "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))"
         )
-        params += [f"%{about}%", f"%{about}%", '"' + about.replace('"', '""') + '"']
+        # one FTS5 phrase; SQLite reads the query as a C string, so a NUL would cut it
+        # short ("unterminated string"): no indexed text holds one anyway
+        phrase = '"' + about.replace("\x00", "").replace('"', '""') + '"'
+        params += [f"%{about}%", f"%{about}%", phrase]
     if article:
         where.append("f.article_id = ?")
         params.append(article)
