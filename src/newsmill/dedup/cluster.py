@@ -108,7 +108,10 @@ def memberships(cluster_id: str, copies: list[Copy], links: list[Link]) -> list[
         adjacent[link.article].append((order, link.other, link))
         adjacent[link.other].append((order, link.article, link))
     reason: dict[str, Reason] = {canonical.id: ("canonical", None, None)}
+    members = {copy.id for copy in copies}
     for order in sorted(set(LINK_ORDER.values())):
+        if members <= reason.keys():
+            break  # every member has its reason: weaker kinds change none
         queue = deque(reason)
         while queue:
             current = queue.popleft()

@@ -75,17 +75,20 @@ class LazySketches(Mapping[str, Sketch]):
         self._signed: dict[str, tuple[Signed, int]] = {}
         self._unsigned: dict[str, tuple[str, Brief]] = {}  # text, stored brief
         self._made: dict[str, Sketch] = {}
+        self._briefs: dict[str, Brief] = {}  # of signed texts, made once asked for
         self.briefs: Mapping[str, Brief] = _Briefs(self)
 
     def add(self, ids: Sequence[str], signed: Signed) -> None:
         for i, text_id in enumerate(ids):
-            self._forget(text_id)
+            if text_id in self._signed or text_id in self._unsigned:
+                self._forget(text_id)  # (what is made of a text is made of an added one)
             self._signed[text_id] = (signed, i)
 
     def add_unsigned(self, texts: Mapping[str, tuple[str, Brief]]) -> None:
         """Texts with their stored briefs, signed only when their shingles are needed."""
         for text_id, item in texts.items():
-            self._forget(text_id)
+            if text_id in self._signed or text_id in self._unsigned:
+                self._forget(text_id)
             self._unsigned[text_id] = item
 
     def prepare(self, ids: Iterable[str]) -> None:
@@ -97,13 +100,19 @@ class LazySketches(Mapping[str, Sketch]):
     def brief(self, text_id: str) -> Brief:
         if text_id in self._unsigned:
             return self._unsigned[text_id][1]
-        signed, i = self._signed[text_id]
-        return Brief(signed.minhash[i], int(signed.exact[i]), int(signed.words[i]))
+        brief = self._briefs.get(text_id)
+        if brief is None:
+            # a new text is in a pair with each of its copies: made once
+            signed, i = self._signed[text_id]
+            brief = Brief(signed.minhash[i], int(signed.exact[i]), int(signed.words[i]))
+            self._briefs[text_id] = brief
+        return brief
 
     def _forget(self, text_id: str) -> None:
         self._signed.pop(text_id, None)
         self._unsigned.pop(text_id, None)
         self._made.pop(text_id, None)
+        self._briefs.pop(text_id, None)
 
     def __getitem__(self, text_id: str) -> Sketch:
         sketch = self._made.get(text_id)

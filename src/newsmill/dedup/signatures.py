@@ -12,6 +12,7 @@ The words seen here are exactly those of `normalize.words` (tests check it).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -246,21 +247,61 @@ def minhash_matrix(hashes: U64, offsets: I64, num_perm: int, seed: int) -> NDArr
     matrix = RMinHash.digest_matrix_from_flat_token_hashes(
         hashes, offsets.astype(np.uint64), num_perm, seed
     )
-    return np.array(matrix.to_rows(), dtype=np.uint32).reshape(len(offsets) - 1, num_perm)
+    count = (len(offsets) - 1) * num_perm
+    # one pass over the rows' numbers (np.array of the nested lists took half again)
+    flat = np.fromiter(itertools.chain.from_iterable(matrix.to_rows()), np.uint32, count)
+    return flat.reshape(len(offsets) - 1, num_perm)
 
 
 def exact_hashes(tokens: Tokens, seed: int) -> U64:
     """xxh64 of each text's word-hash sequence: equal iff the normalised words are equal."""
-    data = tokens.hashes.tobytes()
-    out = np.zeros(len(tokens.offsets) - 1, dtype=np.uint64)
-    for index, (start, end) in enumerate(zip(tokens.offsets[:-1], tokens.offsets[1:], strict=True)):
-        if end > start:
-            out[index] = xxhash.xxh64_intdigest(data[start * 8 : end * 8], seed=seed) or 1
-    return out
+    data = memoryview(tokens.hashes.tobytes())
+    bounds = (tokens.offsets * 8).tolist()  # Python ints: a numpy scalar each cost more
+    digest = xxhash.xxh64_intdigest
+    hashes = [
+        (digest(data[start:end], seed=seed) or 1) if end > start else 0
+        for start, end in itertools.pairwise(bounds)
+    ]
+    return np.array(hashes, dtype=np.uint64)
+
+
+#: Texts signed in one vectorised pass: a few hundred keep the arrays in the CPU cache; a
+#: store round's thousands at once took 1.8 times the time and four times the memory.
+SIGN_BATCH = 512
 
 
 def sign(texts: Sequence[str], options: DedupOptions) -> Signed:
-    """Sign one batch of texts."""
+    """Sign a batch of texts (SIGN_BATCH at a time, joined)."""
+    if len(texts) <= SIGN_BATCH:
+        return _sign(texts, options)
+    return join_signed(
+        [_sign(texts[i : i + SIGN_BATCH], options) for i in range(0, len(texts), SIGN_BATCH)]
+    )
+
+
+def join_signed(parts: Sequence[Signed]) -> Signed:
+    """One `Signed` of several, their texts in order."""
+    return Signed(
+        minhash=np.concatenate([part.minhash for part in parts]),
+        exact=np.concatenate([part.exact for part in parts]),
+        words=np.concatenate([part.words for part in parts]),
+        shingles=np.concatenate([part.shingles for part in parts]),
+        shingle_offsets=_join_offsets([part.shingle_offsets for part in parts]),
+        fingerprints=np.concatenate([part.fingerprints for part in parts]),
+        fingerprint_offsets=_join_offsets([part.fingerprint_offsets for part in parts]),
+    )
+
+
+def _join_offsets(offsets: Sequence[I64]) -> I64:
+    out = [np.zeros(1, dtype=np.int64)]
+    end = 0
+    for part in offsets:
+        out.append(part[1:] + end)
+        end += int(part[-1])
+    return np.concatenate(out)
+
+
+def _sign(texts: Sequence[str], options: DedupOptions) -> Signed:
     tokens = tokenize(texts)
     shingles, offsets = shingle_hashes(tokens, options.shingle_words, options.seed)
     fingerprints, fingerprint_offsets = winnow(shingles, offsets, options.winnow_window)

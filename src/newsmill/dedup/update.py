@@ -5,6 +5,10 @@ everything stored (earlier runs and the new articles themselves), candidates are
 and the clusters they touch are extended or merged. Articles of earlier rounds are only
 re-read when they are candidates of a new one, and re-shingled only when their stored
 signature (exact hash, MinHash) cannot settle the pair.
+
+Band keys and fingerprints are held back in memory for several rounds and written to the
+store in key order (`postings`); those rounds are one transaction, so the store never
+holds signatures without their keys.
 """
 
 from __future__ import annotations
@@ -30,6 +34,14 @@ from newsmill.dedup.links import (
     is_listing,
 )
 from newsmill.dedup.lsh import band_keys
+from newsmill.dedup.postings import (
+    KeyFilter,
+    KeyIndex,
+    KeyTable,
+    Postings,
+    distinct_pairs,
+    postings,
+)
 from newsmill.dedup.signatures import Signed, sign
 from newsmill.dedup.stats import DedupStats
 from newsmill.errors import StoreError
@@ -38,6 +50,20 @@ from newsmill.options import DedupOptions
 log = logging.getLogger(__name__)
 
 CHUNK = 4000  # new articles per signing/look-up round (bounds memory)
+#: Band keys and fingerprints held back in memory (12 bytes each, 72 MB) before they are
+#: written to the store's tables, with the rounds since in one transaction (see
+#: `postings`): the tables are rewritten once per this many, about sixteen rounds, not
+#: once per round.
+HOLD_POSTINGS = 6_000_000
+#: ... or once the transaction has been open this long (seconds): it holds the store's
+#: write lock, which another writer waits for (up to `store.db.WRITE_BUSY_MS`). Writing
+#: the held postings adds a few seconds more (3 s for 3M postings on a 150,000-article
+#: store); releasing after 2 s rather than 4 cost a quarter more time on that store.
+HOLD_SECONDS = 4.0
+#: Band keys and fingerprints of an article, to size the key filter: 32 bands and about
+#: 2 / (window + 1) of its shingles.
+KEYS_PER_ARTICLE = 100
+BANDS = KeyTable("dedup_bands", "key")
 MAX_PASSES = 3  # re-link rounds for partial copies detached from listing pages
 _IN = 500  # ids per SQL IN list
 _U64 = (1 << 64) - 1  # a stored (signed 64-bit) exact hash back to the unsigned one
@@ -97,11 +123,13 @@ def _unsigned(db: sqlite3.Connection, article_ids: Sequence[str] | None) -> list
     Only ids: a round reads its own rows (`_rows_of`), so a run's texts are not all in
     memory at once."""
     if article_ids is None:
+        # `id >= ''` holds for every id: it lets SQLite read the index of ids (which
+        # holds the rowids) rather than the whole table with the texts, then we sort
         cursor = db.execute(
             """SELECT rowid FROM articles
-               WHERE id NOT IN (SELECT article_id FROM dedup_signatures) ORDER BY rowid"""
+               WHERE id >= '' AND id NOT IN (SELECT article_id FROM dedup_signatures)"""
         )
-        return [rowid for (rowid,) in cursor]
+        return sorted(rowid for (rowid,) in cursor)
     wanted = list(dict.fromkeys(article_ids))
     found: list[tuple[int, str]] = []
     for i in range(0, len(wanted), _IN):
@@ -174,21 +202,13 @@ def reset(db: sqlite3.Connection) -> None:
 
 
 @dataclass(slots=True)
-class _Postings:
-    """Distinct (key, article rowid) pairs in key order: inserted or looked up in key
-    order, the index pages they touch are touched once each, not at random."""
-
-    keys: NDArray[np.int64]
-    articles: NDArray[np.int64]
-
-
-@dataclass(slots=True)
 class _Keys:
     """A round's look-up keys. Only articles of at least `min_words` words have keys."""
 
-    bands: _Postings
-    fingerprints: _Postings
+    bands: Postings
+    fingerprints: Postings
     exact: list[tuple[int, int]]  # (article rowid, exact hash)
+    signed_exact: NDArray[np.int64]  # every signed article's exact hash, as stored
 
 
 def _keys(rows: list[Row], signed: Signed, options: DedupOptions) -> _Keys:
@@ -198,144 +218,107 @@ def _keys(rows: list[Row], signed: Signed, options: DedupOptions) -> _Keys:
     counts = np.diff(signed.fingerprint_offsets)
     flat_keep = np.repeat(keep, counts)
     return _Keys(
-        bands=_postings(bands[keep].ravel(), np.repeat(rowids[keep], options.bands)),
-        fingerprints=_postings(
+        bands=postings(bands[keep].ravel(), np.repeat(rowids[keep], options.bands)),
+        fingerprints=postings(
             signed.fingerprints.view(np.int64)[flat_keep], np.repeat(rowids, counts)[flat_keep]
         ),
         exact=list(
             zip(rowids[keep].tolist(), signed.exact.view(np.int64)[keep].tolist(), strict=True)
         ),
+        signed_exact=signed.exact.view(np.int64),
     )
 
 
-def _postings(keys: NDArray[np.int64], articles: NDArray[np.int64]) -> _Postings:
-    order = np.lexsort((articles, keys))
-    keys, articles = keys[order], articles[order]
-    fresh = np.ones(len(keys), dtype=bool)
-    fresh[1:] = (keys[1:] != keys[:-1]) | (articles[1:] != articles[:-1])
-    return _Postings(keys[fresh], articles[fresh])
+def _fingerprints(options: DedupOptions) -> KeyTable:
+    return KeyTable("dedup_fingerprints", "fp", options.max_postings)
 
 
 def _store(db: sqlite3.Connection, rows: list[Row], signed: Signed, options: DedupOptions) -> None:
+    """The round's signatures, in key (article id) order: the pages they land on are
+    visited in order, not at random."""
     params = _params(options)
+    order = sorted(range(len(rows)), key=lambda i: rows[i].id)
+    exact = signed.exact.view(np.int64).tolist()
+    words = signed.words.tolist()
+    shingles = np.diff(signed.shingle_offsets).tolist()
+    fingerprints = np.diff(signed.fingerprint_offsets).tolist()
+    minhash = signed.minhash.astype("<u4").tobytes()
+    size = signed.minhash.shape[1] * 4
     db.executemany(
         """INSERT INTO dedup_signatures
            (article_id, article, exact, words, shingles, fingerprints, minhash, params)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
         (
             (
-                row.id,
-                row.rowid,
-                int(signed.exact[i].view(np.int64)),
-                int(signed.words[i]),
-                int(signed.shingle_offsets[i + 1] - signed.shingle_offsets[i]),
-                int(signed.fingerprint_offsets[i + 1] - signed.fingerprint_offsets[i]),
-                signed.minhash[i].astype("<u4").tobytes(),
+                rows[i].id,
+                rows[i].rowid,
+                exact[i],
+                words[i],
+                shingles[i],
+                fingerprints[i],
+                minhash[i * size : (i + 1) * size],
                 params,
             )
-            for i, row in enumerate(rows)
-        ),
-    )
-    # from the look-up tables (`_look_up_keys`), in their key order: no second pass of
-    # Python values through the driver
-    db.execute(
-        "INSERT OR IGNORE INTO dedup_bands (key, article) "
-        "SELECT key, article FROM q_keys ORDER BY rowid"
-    )
-    db.execute(
-        "INSERT OR IGNORE INTO dedup_fingerprints (fp, article) "
-        "SELECT fp, article FROM q_fps ORDER BY rowid"
-    )
-
-
-def _look_up_keys(db: sqlite3.Connection, keys: _Keys) -> None:
-    """This round's keys in temporary tables, to be stored and looked up from there."""
-    db.execute("CREATE TEMP TABLE IF NOT EXISTS q_keys (article INTEGER, key INTEGER)")
-    db.execute("CREATE TEMP TABLE IF NOT EXISTS q_fps (article INTEGER, fp INTEGER)")
-    db.execute("CREATE TEMP TABLE IF NOT EXISTS q_exact (article INTEGER, exact INTEGER)")
-    db.execute("DELETE FROM q_keys")
-    db.execute("DELETE FROM q_fps")
-    db.execute("DELETE FROM q_exact")
-    _insert_postings(db, "q_keys (key, article)", keys.bands)
-    _insert_postings(db, "q_fps (fp, article)", keys.fingerprints)
-    db.executemany("INSERT INTO q_exact VALUES (?, ?)", keys.exact)
-
-
-def _insert_postings(db: sqlite3.Connection, into: str, postings: _Postings) -> None:
-    """Insert postings, in their order, as two byte strings of fixed-width decimals read
-    back by offset: SQLite unpacks them in C, where a driver call per (key, article) cost
-    more than the look-ups. A JSON array of zeros is the row source (`json_each` numbers
-    its rows; the stock sqlite3 module has no generate_series)."""
-    key_width, keys = _decimals(postings.keys)
-    article_width, articles = _decimals(postings.articles)
-    count = len(postings.keys)
-    db.execute(
-        f"""INSERT INTO {into}
-            SELECT CAST(substr(?2, key * ?3 + 1, ?3) AS INTEGER),
-                   CAST(substr(?4, key * ?5 + 1, ?5) AS INTEGER)
-            FROM json_each(?1)""",
-        (
-            "[" + "0," * (count - 1) + "0]" if count else "[]",
-            keys,
-            key_width,
-            articles,
-            article_width,
+            for i in order
         ),
     )
 
 
-def _decimals(values: NDArray[np.int64]) -> tuple[int, bytes]:
-    """Integers as ASCII decimals of one width, concatenated (a blob: `substr` reads it by
-    byte offset): a sign ('-' or '0'), then zero-padded digits, which CAST reads back
-    ('-042' is -42). Returns the width too."""
-    negative = values < 0
-    magnitude = values.view(np.uint64).copy()
-    np.negative(magnitude, out=magnitude, where=negative)  # |min int64| fits in uint64
-    digits = len(str(int(magnitude.max()))) if len(values) else 1
-    out = np.empty((len(values), digits + 1), dtype=np.uint8)
-    out[:, 0] = np.where(negative, ord("-"), ord("0"))
-    ten = np.uint64(10)
-    for column in range(digits, 0, -1):
-        out[:, column] = magnitude % ten + ord("0")
-        magnitude //= ten
-    return digits + 1, out.tobytes()
+class _ExactHashes:
+    """Exact hashes signed in this run. Only those another article may have are looked up
+    (most articles have no exact copy): seen before in the run, twice in the round, or
+    any, if the store held signatures when the run began."""
+
+    def __init__(self, db: sqlite3.Connection, articles: int) -> None:
+        self._seen = KeyFilter.sized(articles)
+        self._stored = bool(
+            db.execute("SELECT EXISTS (SELECT 1 FROM dedup_signatures)").fetchone()[0]
+        )
+
+    def pairs(
+        self, db: sqlite3.Connection, exact: list[tuple[int, int]], signed: NDArray[np.int64]
+    ) -> NDArray[np.int64]:
+        """Rowid pairs (new article, any article) of equal exact hash, for these (article,
+        hash) of the round (the round's signatures, ``signed``, are stored already)."""
+        hashes, counts = np.unique(signed, return_counts=True)
+        twice = set(hashes[counts > 1].tolist())
+        maybe = self._seen.may_hold(np.array([h for _, h in exact], dtype=np.int64))
+        asked = [
+            pair
+            for pair, seen in zip(exact, maybe.tolist(), strict=True)
+            if self._stored or seen or pair[1] in twice
+        ]
+        self._seen.add(signed)
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS q_exact (article INTEGER, exact INTEGER)")
+        db.execute("DELETE FROM q_exact")
+        db.executemany("INSERT INTO q_exact VALUES (?, ?)", asked)
+        rows = db.execute(
+            """SELECT q.article, s.article FROM q_exact q
+               JOIN dedup_signatures s ON s.exact = q.exact WHERE s.article != q.article"""
+        ).fetchall()
+        return np.array(rows, dtype=np.int64).reshape(-1, 2)
 
 
-def _candidates(db: sqlite3.Connection, options: DedupOptions) -> list[tuple[int, int]]:
-    """Distinct unordered rowid pairs (new article, any stored article) sharing a key, for
-    the keys in the look-up tables (stored already, so that new articles find each other
-    too), ascending."""
-    cursor = db.execute(
-        """WITH shared AS MATERIALIZED (
-               -- Most fingerprints are on their own article only: one probe each sets
-               -- them aside, and only the rest are counted and joined.
-               SELECT q.article, q.fp FROM q_fps q WHERE EXISTS (
-                   SELECT 1 FROM dedup_fingerprints f
-                   WHERE f.fp = q.fp AND f.article != q.article)),
-           common AS (
-               -- Boilerplate fingerprints (on more than max_postings articles) are counted
-               -- one by one, up to max_postings + 1 postings each: a join with GROUP BY let
-               -- SQLite scan the whole fingerprint table at every round.
-               SELECT s.fp FROM (SELECT DISTINCT fp FROM shared) s
-               WHERE (SELECT count(*) FROM (
-                   SELECT 1 FROM dedup_fingerprints f WHERE f.fp = s.fp LIMIT ?1 + 1)) > ?1),
-           pairs (new, other) AS (
-               SELECT q.article, b.article FROM q_keys q JOIN dedup_bands b ON b.key = q.key
-               WHERE b.article != q.article
-               UNION ALL
-               SELECT q.article, s.article FROM q_exact q
-               JOIN dedup_signatures s ON s.exact = q.exact
-               WHERE s.article != q.article
-               UNION ALL
-               SELECT s.article, f.article FROM shared s
-               JOIN dedup_fingerprints f ON f.fp = s.fp
-               WHERE f.article != s.article AND s.fp NOT IN (SELECT fp FROM common))
-           -- most pairs share many keys: SQLite de-duplicates them, not Python
-           SELECT DISTINCT min(new, other), max(new, other) FROM pairs""",
-        (options.max_postings,),
+@dataclass(slots=True)
+class _Lookups:
+    """What a run looks new articles and their clusters up with: band keys and
+    fingerprints, exact hashes, and the articles that may hold partial copies."""
+
+    keys: KeyIndex
+    exact: _ExactHashes
+    containers: _Containers
+
+
+def _candidates(db: sqlite3.Connection, lookups: _Lookups, keys: _Keys) -> list[tuple[int, int]]:
+    """Distinct unordered rowid pairs (new article, any stored article) sharing a band key,
+    a fingerprint or the exact hash, ascending. The round's own keys and signatures are
+    looked up too, so that new articles find each other."""
+    low, high = lookups.keys.pairs(db, (keys.bands, keys.fingerprints))
+    exact = lookups.exact.pairs(db, keys.exact, keys.signed_exact)
+    low, high = distinct_pairs(
+        np.concatenate([low, exact[:, 0]]), np.concatenate([high, exact[:, 1]])
     )
-    # sorted here: with an ORDER BY, SQLite sorted every row before de-duplicating
-    return sorted((new, other) for new, other in cursor)
+    return list(zip(low.tolist(), high.tolist(), strict=True))
 
 
 @dataclass(slots=True)
@@ -346,7 +329,7 @@ class _State:
     children: dict[str, list[str]]  # container -> its stored partial copies
 
 
-def _state(db: sqlite3.Connection, ids: Sequence[str]) -> _State:
+def _state(db: sqlite3.Connection, ids: Sequence[str], containers: _Containers) -> _State:
     cluster_of: dict[str, str] = {}
     children: dict[str, list[str]] = defaultdict(list)
     for i in range(0, len(ids), _IN):
@@ -357,6 +340,10 @@ def _state(db: sqlite3.Connection, ids: Sequence[str]) -> _State:
             chunk,
         ):
             cluster_of[article_id] = cluster_id
+    asked = containers.among(ids)
+    for i in range(0, len(asked), _IN):
+        chunk = asked[i : i + _IN]
+        marks = ",".join("?" * len(chunk))
         for child, parent in db.execute(
             f"""SELECT article_id, other_id FROM dedup_links
                 WHERE kind = 'contained' AND other_id IN ({marks})""",
@@ -364,6 +351,28 @@ def _state(db: sqlite3.Connection, ids: Sequence[str]) -> _State:
         ):
             children[parent].append(child)
     return _State(cluster_of, children)
+
+
+class _Containers:
+    """Articles that may hold partial copies (containers of 'contained' links): those
+    of this run's links, if the store held no link when it began; any article otherwise.
+    Asking the store for the partial copies of every article a round touches cost a
+    look-up per link to it (the kind is not in the index)."""
+
+    def __init__(self, known: set[str] | None) -> None:
+        self._known = known  # None: any article
+
+    @classmethod
+    def of_run(cls, db: sqlite3.Connection) -> _Containers:
+        stored = db.execute("SELECT EXISTS (SELECT 1 FROM dedup_links)").fetchone()[0]
+        return cls(None if stored else set())
+
+    def among(self, ids: Sequence[str]) -> Sequence[str]:
+        return ids if self._known is None else [i for i in ids if i in self._known]
+
+    def add(self, links: list[Link]) -> None:
+        if self._known is not None:
+            self._known.update(link.other for link in links if link.kind == "contained")
 
 
 def update_clusters(
@@ -380,10 +389,13 @@ def update_clusters(
         _repair(db, stats)
         rowids = _unsigned(db, article_ids)
         stats.articles = len(rowids)
+        lookups = _Lookups(
+            KeyIndex(db, (BANDS, _fingerprints(options)), len(rowids) * KEYS_PER_ARTICLE),
+            _ExactHashes(db, len(rowids)),
+            _Containers.of_run(db),
+        )
         for _ in range(MAX_PASSES):
-            detached: list[str] = []
-            for i in range(0, len(rowids), CHUNK):
-                detached += _round(db, _rows_of(db, rowids[i : i + CHUNK]), options, stats)
+            detached = _pass(db, lookups, rowids, options, stats)
             if not detached:
                 break
             # Partial copies taken off a container that turned out to be a listing page
@@ -397,35 +409,63 @@ def update_clusters(
     return stats
 
 
-def _round(
-    db: sqlite3.Connection, rows: list[Row], options: DedupOptions, stats: DedupStats
+def _pass(
+    db: sqlite3.Connection,
+    lookups: _Lookups,
+    rowids: Sequence[int],
+    options: DedupOptions,
+    stats: DedupStats,
 ) -> list[str]:
+    """Sign and link these articles in rounds of CHUNK. A transaction spans the rounds
+    whose postings are held back, up to where they are written to the store."""
+    detached: list[str] = []
+    began = 0.0
+    for i in range(0, len(rowids), CHUNK):
+        if not db.in_transaction:
+            db.execute("BEGIN IMMEDIATE")
+            began = time.monotonic()
+        try:
+            detached += _round(db, lookups, _rows_of(db, rowids[i : i + CHUNK]), options, stats)
+            if (
+                lookups.keys.held >= HOLD_POSTINGS
+                or time.monotonic() - began >= HOLD_SECONDS
+                or i + CHUNK >= len(rowids)
+            ):
+                lookups.keys.release(db)
+                db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    return detached
+
+
+def _round(
+    db: sqlite3.Connection,
+    lookups: _Lookups,
+    rows: list[Row],
+    options: DedupOptions,
+    stats: DedupStats,
+) -> list[str]:
+    """One round, inside the pass's transaction; returns the detached partial copies."""
     signed = sign([row.body for row in rows], options)
     stats.signed += len(rows)
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        _look_up_keys(db, _keys(rows, signed, options))
-        _store(db, rows, signed, options)
-        pairs = _candidates(db, options)
-        found = LazySketches(lambda texts: sign(texts, options))
-        found.add([row.id for row in rows], signed)
-        id_of = {row.rowid: row.id for row in rows}
-        others = sorted({r for pair in pairs for r in pair if r not in id_of})
-        other_rows = _rows(db, f"rowid IN ({','.join(map(str, others))})", ()) if others else []
-        found.add_unsigned(_stored_briefs(db, other_rows, options))
-        _sketch_rows(found, [row for row in other_rows if row.id not in found], options)
-        id_of.update((row.rowid, row.id) for row in other_rows)
-        checked = check_pairs(
-            ((id_of[a], id_of[b]) for a, b in pairs if a in id_of and b in id_of),
-            found,
-            options,
-        )
-        detached = _apply(db, rows, other_rows, checked, found, options, stats)
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    return detached
+    keys = _keys(rows, signed, options)
+    _store(db, rows, signed, options)
+    pairs = _candidates(db, lookups, keys)
+    found = LazySketches(lambda texts: sign(texts, options))
+    found.add([row.id for row in rows], signed)
+    id_of = {row.rowid: row.id for row in rows}
+    others = sorted({r for pair in pairs for r in pair if r not in id_of})
+    other_rows = _rows(db, f"rowid IN ({','.join(map(str, others))})", ()) if others else []
+    found.add_unsigned(_stored_briefs(db, other_rows, options))
+    _sketch_rows(found, [row for row in other_rows if row.id not in found], options)
+    id_of.update((row.rowid, row.id) for row in other_rows)
+    checked = check_pairs(
+        ((id_of[a], id_of[b]) for a, b in pairs if a in id_of and b in id_of),
+        found,
+        options,
+    )
+    return _apply(db, lookups, rows, other_rows, checked, found, options, stats)
 
 
 def _stored_briefs(
@@ -457,6 +497,7 @@ def _sketch_rows(found: LazySketches, rows: list[Row], options: DedupOptions) ->
 
 def _apply(
     db: sqlite3.Connection,
+    lookups: _Lookups,
     new_rows: list[Row],
     other_rows: list[Row],
     checked: Checked,
@@ -467,13 +508,13 @@ def _apply(
     """Accept this round's links and rewrite the clusters they touch; return the stored
     partial copies detached from containers found to be listing pages."""
     involved = [row.id for row in new_rows] + [row.id for row in other_rows]
-    state = _state(db, involved)
+    state = _state(db, involved, lookups.containers)
     earlier = _earlier_parents(db, sorted({p.child for p in checked.partial}))
     extra = {c for kids in state.children.values() for c in kids if c not in found}
     extra_parents = {p for ps in earlier.values() for p in ps if p not in found}
     _sketch_rows(found, _rows_by_id(db, extra | extra_parents), options)
     parents = {p.parent for p in checked.partial} | {p for ps in earlier.values() for p in ps}
-    listing = _listing(db, sorted(parents), found, options)
+    listing = _listing(db, lookups.keys, sorted(parents), found, options)
     freed = _free(db, earlier, listing, state)
     checked.partial = [p for p in checked.partial if p.child not in freed]
     uf = UnionFind()
@@ -499,6 +540,7 @@ def _apply(
     )
     stats.count_links(accepted, refused, checked.pairs)
     _write_links(db, accepted)
+    lookups.containers.add(accepted)
     new_ids = {row.id for row in new_rows}
     known = {row.id: row for row in [*new_rows, *other_rows]}
     groups: dict[str, list[str]] = defaultdict(list)
@@ -537,24 +579,24 @@ def _detach(db: sqlite3.Connection, children: set[str]) -> list[str]:
 
 def _listing(
     db: sqlite3.Connection,
+    index: KeyIndex,
     parents: Sequence[str],
     found: LazySketches,
     options: DedupOptions,
 ) -> set[str]:
     """Containers of this run's partial links that are listing pages, judged against every
-    stored text sharing a fingerprint with them (so earlier runs count too)."""
+    text, stored or held, sharing a fingerprint with them (so earlier runs count too)."""
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS q_articles (article INTEGER)")
     partners: dict[str, list[str]] = {}
     for parent in parents:
-        fps = found[parent].fingerprints.view(np.int64).tolist()
-        if not fps:
-            partners[parent] = []
-            continue
-        db.execute("DELETE FROM q_fps")
-        db.executemany("INSERT INTO q_fps VALUES (0, ?)", ((fp,) for fp in fps))
+        fps = np.unique(found[parent].fingerprints.view(np.int64))
+        rowids = index.articles_with(db, _fingerprints(options), fps)
+        db.execute("DELETE FROM q_articles")
+        db.executemany("INSERT INTO q_articles VALUES (?)", ((r,) for r in rowids.tolist()))
         rows = db.execute(
-            """SELECT s.article_id FROM q_fps q JOIN dedup_fingerprints f ON f.fp = q.fp
-               JOIN dedup_signatures s ON s.article = f.article
-               WHERE s.article_id != ? GROUP BY s.article_id LIMIT ?""",
+            """SELECT s.article_id FROM q_articles q
+               JOIN dedup_signatures s ON s.article = q.article
+               WHERE s.article_id != ? ORDER BY s.article_id LIMIT ?""",
             (parent, options.max_postings),
         )
         partners[parent] = [row[0] for row in rows]
@@ -626,10 +668,15 @@ def _cluster_ranks(db: sqlite3.Connection, clusters: set[str]) -> dict[str, int]
 
 
 def _write_links(db: sqlite3.Connection, links: list[Link]) -> None:
+    """Accepted links, in key order (a pair is accepted once a round: the order of the
+    writes does not matter)."""
     db.executemany(
         """INSERT OR REPLACE INTO dedup_links (article_id, other_id, kind, score, cover)
            VALUES (?, ?, ?, ?, ?)""",
-        ((link.article, link.other, link.kind, link.score, link.cover) for link in links),
+        (
+            (link.article, link.other, link.kind, link.score, link.cover)
+            for link in sorted(links, key=lambda link: (link.article, link.other))
+        ),
     )
 
 
@@ -644,78 +691,151 @@ def _write_groups(
     """Rewrite the clusters of these groups, in order.
 
     Most new articles have no copy: alone in their group and in no stored cluster, each
-    is its own cluster, written by one statement for a run of them (not three each).
-    A run is written before the next other group, so the writes keep their order."""
-    alone: list[Row] = []
+    is its own cluster. They are written together, by one statement, unless a later
+    group reads a cluster of that name. The other groups' stored members, rows and
+    links are read at once; as each group is written, the memberships read for the
+    next ones follow (a group may take over the name of a cluster another merges)."""
+    alone: dict[str, Row] = {}
+    # in order: a lone article (None), or a group with its stored clusters
+    order: list[tuple[list[str], list[str] | None]] = []
     for members in groups:
         article_id = members[0]
         if len(members) == 1 and article_id in new_ids and article_id not in state.cluster_of:
-            alone.append(known[article_id])
+            alone[article_id] = known[article_id]
+            order.append((members, None))
+        elif any(m in new_ids for m in members):
+            # (every pair has a new article: a group without one did not change)
+            stored = sorted({state.cluster_of[m] for m in members if m in state.cluster_of})
+            order.append((members, stored))
+    read = _ClusterReads(db, [(m, c) for m, c in order if c is not None], known)
+    pending: list[Row] = []
+    for members, merged in order:
+        if merged is None:
+            pending.append(alone[members[0]])
             continue
-        _write_alone(db, alone, stats)
-        alone = []
-        clusters = sorted({state.cluster_of[m] for m in members if m in state.cluster_of})
-        _write_group(db, members, clusters, new_ids, known, stats)
-    _write_alone(db, alone, stats)
+        if any(c in alone for c in merged):  # (never seen) keep the writes in order
+            _write_alone(db, pending, stats, read)
+            pending = []
+        written = _write_group(db, read.everyone(members, merged), merged, read, new_ids, stats)
+        read.moved(written)
+    _write_alone(db, sorted(pending, key=lambda row: row.id), stats, None)
 
 
-def _write_alone(db: sqlite3.Connection, rows: list[Row], stats: DedupStats) -> None:
+class _ClusterReads:
+    """What rewriting a round's clusters reads: the stored members of their clusters
+    (kept up to date as clusters are written), the article rows and the links."""
+
+    def __init__(
+        self,
+        db: sqlite3.Connection,
+        changed: list[tuple[list[str], list[str]]],
+        known: dict[str, Row],
+    ) -> None:
+        stored = _members_of(db, [c for _, clusters in changed for c in clusters])
+        self.members = {c: {m.article: m for m in ms} for c, ms in stored.items()}
+        self.cluster_of = {m: c for c, ms in self.members.items() for m in ms}
+        ids = {m for members, _ in changed for m in members} | set(self.cluster_of)
+        self.rows = dict(known)
+        unknown = sorted(m for m in ids if m not in known)
+        self.rows.update((row.id, row) for row in _rows_by_id(db, unknown))
+        self.links = _links_from(db, {m for m in ids if m in self.rows})
+
+    def everyone(self, members: list[str], clusters: list[str]) -> dict[str, Membership | None]:
+        """The group's articles and the members of its clusters, with their stored
+        memberships (None for those with none)."""
+        out: dict[str, Membership | None] = dict.fromkeys(members)
+        for cluster in clusters:
+            out.update(self.members.get(cluster, {}))
+        return out
+
+    def moved(self, written: list[Membership]) -> None:
+        for member in written:
+            old = self.cluster_of.get(member.article)
+            if old is not None:
+                self.members[old].pop(member.article, None)
+            self.members.setdefault(member.cluster, {})[member.article] = member
+            self.cluster_of[member.article] = member.cluster
+
+
+def _write_alone(
+    db: sqlite3.Connection, rows: list[Row], stats: DedupStats, read: _ClusterReads | None
+) -> None:
     """Single-article clusters, as `_write_group` writes them: no links (a link makes a
     group of two), so the article is the canonical member of a cluster named after it."""
     db.executemany(_SAVE_CLUSTER, ((row.id, row.id, 1) for row in rows))
     db.executemany(_SAVE_MEMBER, ((row.id, row.id, "canonical", None, None, 1) for row in rows))
     stats.clusters += len(rows)
+    if read is not None:
+        read.moved([Membership(row.id, row.id, "canonical", None, None, True) for row in rows])
 
 
 def _write_group(
     db: sqlite3.Connection,
-    members: list[str],
+    everyone: dict[str, Membership | None],
     clusters: list[str],
+    read: _ClusterReads,
     new_ids: set[str],
-    known: dict[str, Row],
     stats: DedupStats,
-) -> None:
-    """Rewrite one cluster: stored members of the merged clusters plus the new articles.
-
-    ``known`` holds the article rows this round has read already (not read again)."""
-    if all(m not in new_ids for m in members):
-        return  # every pair has a new article: a group without one did not change
-    everyone = set(members)
-    for i in range(0, len(clusters), _IN):
-        chunk = clusters[i : i + _IN]
-        marks = ",".join("?" * len(chunk))
-        everyone.update(
-            r[0]
-            for r in db.execute(
-                f"SELECT article_id FROM cluster_members WHERE cluster_id IN ({marks})", chunk
-            )
-        )
-    rows = [known[m] for m in everyone if m in known]
-    rows += _rows_by_id(db, (m for m in everyone if m not in known))
-    copies = [row.copy for row in sorted(rows, key=lambda row: row.rowid)]
-    cluster_id = min(copies, key=lambda c: c.rank).id
-    links = _links_among(db, {c.id for c in copies})
+) -> list[Membership]:
+    """Rewrite one cluster: stored members of the merged clusters plus the new articles
+    (with their stored memberships: only those that change are written). Returns the
+    cluster's memberships."""
+    copies = sorted((read.rows[m].copy for m in everyone if m in read.rows), key=lambda c: c.rank)
+    cluster_id = copies[0].id
+    present = {c.id for c in copies}
+    among = [
+        link
+        for article in sorted(present)
+        for link in read.links.get(article, [])
+        if link.other in present
+    ]
     new_here = sum(1 for c in copies if c.id in new_ids)
     # every new member is a copy of something, except the first of an all-new cluster
     stats.new_duplicates += new_here - (1 if new_here == len(copies) else 0)
-    _save(db, cluster_id, clusters, memberships(cluster_id, copies, links))
+    members = memberships(cluster_id, copies, among)
+    _save(db, cluster_id, clusters, members, [m for m in members if everyone.get(m.article) != m])
     stats.clusters += 1
+    return members
 
 
-def _links_among(db: sqlite3.Connection, ids: set[str]) -> list[Link]:
+def _members_of(db: sqlite3.Connection, clusters: Sequence[str]) -> dict[str, list[Membership]]:
+    """Stored memberships of these clusters, by cluster."""
+    out: dict[str, list[Membership]] = defaultdict(list)
+    wanted = sorted(set(clusters))
+    for i in range(0, len(wanted), _IN):
+        chunk = wanted[i : i + _IN]
+        marks = ",".join("?" * len(chunk))
+        for article_id, cluster_id, kind, score, matched_with, canonical in db.execute(
+            f"""SELECT article_id, cluster_id, kind, score, matched_with, canonical
+                FROM cluster_members WHERE cluster_id IN ({marks})""",
+            chunk,
+        ):
+            out[cluster_id].append(
+                Membership(article_id, cluster_id, kind, score, matched_with, bool(canonical))
+            )
+    return out
+
+
+def _links_from(db: sqlite3.Connection, ids: set[str]) -> dict[str, list[Link]]:
+    """Stored links of these articles (as `article_id`), by article, each article's in
+    the order of the other article."""
     wanted = sorted(ids)
-    out: list[Link] = []
+    out: dict[str, list[Link]] = defaultdict(list)
     for i in range(0, len(wanted), _IN):
         chunk = wanted[i : i + _IN]
         marks = ",".join("?" * len(chunk))
         for article_id, other_id, kind, score, cover in db.execute(
             f"""SELECT article_id, other_id, kind, score, cover FROM dedup_links
-                WHERE article_id IN ({marks})""",
+                WHERE article_id IN ({marks}) ORDER BY article_id, other_id""",
             chunk,
         ):
-            if other_id in ids:
-                out.append(Link(article_id, other_id, kind, score, cover))
+            out[article_id].append(Link(article_id, other_id, kind, score, cover))
     return out
+
+
+def _links_among(db: sqlite3.Connection, ids: set[str]) -> list[Link]:
+    links = _links_from(db, ids)
+    return [link for article in sorted(ids) for link in links[article] if link.other in ids]
 
 
 _SAVE_CLUSTER = """INSERT INTO clusters (id, canonical, size) VALUES (?, ?, ?)
@@ -726,8 +846,14 @@ _SAVE_MEMBER = """INSERT OR REPLACE INTO cluster_members
 
 
 def _save(
-    db: sqlite3.Connection, cluster_id: str, merged: list[str], members: list[Membership]
+    db: sqlite3.Connection,
+    cluster_id: str,
+    merged: list[str],
+    members: list[Membership],
+    changed: list[Membership] | None = None,
 ) -> None:
+    """Write a cluster of these members, the merged clusters gone; only the ``changed``
+    memberships (all if not given) are written."""
     for old in merged:
         if old != cluster_id:
             db.execute("DELETE FROM clusters WHERE id = ?", (old,))
@@ -737,6 +863,6 @@ def _save(
         _SAVE_MEMBER,
         (
             (m.article, cluster_id, m.kind, m.score, m.matched_with, int(m.canonical))
-            for m in members
+            for m in (members if changed is None else changed)
         ),
     )

@@ -62,6 +62,11 @@ def _statements(sql: str) -> list[str]:
 #: at random places in large indexes; with SQLite's default 2 MB most inserts re-read
 #: pages. Temporary look-up tables (duplicate candidates) stay in memory too.
 WRITE_CACHE_KIB = 65536
+#: How long a connection waits for another's write lock (ms). A writer waits longer: an
+#: ingest's duplicate linking holds the lock for several seconds at a time (see
+#: `dedup.update.HOLD_SECONDS`), and a second ingest's page writes then wait, not fail.
+READ_BUSY_MS = 10_000
+WRITE_BUSY_MS = 60_000
 
 
 def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
@@ -79,7 +84,7 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
             db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         db.row_factory = sqlite3.Row
         db.execute("PRAGMA foreign_keys = ON")
-        db.execute("PRAGMA busy_timeout = 10000")
+        db.execute(f"PRAGMA busy_timeout = {READ_BUSY_MS if readonly else WRITE_BUSY_MS}")
         if not readonly:
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
