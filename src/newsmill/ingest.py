@@ -24,7 +24,7 @@ from newsmill.enrich.run import enrich_articles
 from newsmill.model import Page, Segmented, Skip
 from newsmill.options import Options
 from newsmill.read import count_inputs, iter_inputs
-from newsmill.segment import line_keys, page_keys, segment_page
+from newsmill.segment import LineKeys, line_keys, segment_page
 from newsmill.segment.lines import split_lines
 from newsmill.store import write
 
@@ -155,8 +155,9 @@ def _store(
     if write.page_exists(db, page.sha256):
         stats.pages_known += 1
         return
-    keys = page_keys(split_lines(page.text), options.segment.chrome_max_words)
-    stored = write.store_page(db, page, keys)
+    max_words = options.segment.chrome_max_words
+    keys = line_keys(split_lines(page.text), max_words)
+    stored = write.store_page(db, page, keys.distinct(), keys.pack(max_words))
     if stored is None:
         stats.pages_known += 1
         return
@@ -176,9 +177,10 @@ def segment_pending(
     pending = write.pending_pages(db)
     with write.batch(db) as pages:
         for done, page_id in enumerate(pending, start=1):
-            page = write.load_page(db, page_id)
+            page, packed = write.load_pending(db, page_id)
             lines = split_lines(page.text)
-            keys = line_keys(lines, options.segment.chrome_max_words)
+            max_words = options.segment.chrome_max_words
+            keys = LineKeys.unpack(packed, max_words, len(lines)) or line_keys(lines, max_words)
             counts = write.site_counts(db, page.site, keys.distinct())
             segmented = segment_page(page, counts, options.segment, lines, keys)
             stats.article_ids.extend(write.write_segmented(db, page_id, segmented))

@@ -31,6 +31,18 @@ def test_folders_recurse_in_sorted_order(tmp_path, read_all):
     assert [p.site for p in found[:2]] == ["a", "a"]
 
 
+def test_hidden_and_linked_folders_are_left_out(tmp_path, read_all):
+    make_tree(tmp_path)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "config.txt").write_text("hidden folder\n")
+    (tmp_path / "a" / ".notes.txt").write_text("hidden file\n")
+    (tmp_path / "again").symlink_to(tmp_path / "a", target_is_directory=True)
+    (tmp_path / "one.txt").symlink_to(tmp_path / "a" / "1.txt")
+    (tmp_path / "broken.txt").symlink_to(tmp_path / "nowhere.txt")
+    kept = ("a/1.txt", "a/2.txt", "b/3.html", "one.txt", "top.txt")
+    assert [p.source for p in pages(read_all(tmp_path))] == [str(tmp_path / f) for f in kept]
+
+
 def test_globs_and_count(tmp_path, read_all):
     make_tree(tmp_path)
     found = pages(read_all(f"{tmp_path}/**/*.txt"))

@@ -315,6 +315,13 @@ def test_line_keys_and_repeated_chrome_match_the_plain_loops(seed: int) -> None:
     for max_words in (3, 12):
         keys = chrome.line_keys(lines, max_words)
         assert keys == _plain_line_keys(lines, max_words)
+        # kept with a pending page: read back only for the same max_words and line count
+        packed = keys.pack(max_words)
+        assert chrome.LineKeys.unpack(packed, max_words, len(lines)) == keys
+        assert chrome.LineKeys.unpack(packed, max_words + 1, len(lines)) is None
+        assert chrome.LineKeys.unpack(packed, max_words, len(lines) + 1) is None
+        assert chrome.LineKeys.unpack(packed[:-1], max_words, len(lines)) is None
+        assert chrome.LineKeys.unpack(None, max_words, len(lines)) is None
         distinct = sorted(keys.distinct())
         counts = {k: int(rng.integers(0, 9)) for k in distinct if rng.random() < 0.8}
         for min_pages in (1, 2, 4):

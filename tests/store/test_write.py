@@ -1,7 +1,9 @@
-"""The full-text index follows the articles table through writes and re-writes."""
+"""The full-text index follows the articles table through writes and re-writes; article
+rows count words as ``str.split`` does."""
 
 from __future__ import annotations
 
+import random
 import sqlite3
 from pathlib import Path
 
@@ -65,3 +67,12 @@ def test_index_rolls_back_with_the_page(tmp_path: Path) -> None:
         raise AssertionError("a duplicate article id must fail")
     _index_matches_content(db)
     assert _matches(db, "storm") == []
+
+
+def test_whitespace_words_counts_as_split_does() -> None:
+    rng = random.Random(7)
+    pool = [chr(c) for c in range(128)] + ["é", "\u00a0", "\u2003", "\x85", "中", "  "]
+    texts = ["", " ", "a", " a ", "a\x1cb", "a\x1fb\x0bc", "one two  three\n"]
+    texts += ["".join(rng.choices(pool, k=rng.randrange(0, 60))) for _ in range(2000)]
+    for text in texts:
+        assert write.whitespace_words(text) == len(text.split()), repr(text)

@@ -17,6 +17,9 @@ happens to stand next to an article shown on a few pages.
 from __future__ import annotations
 
 import re
+import struct
+import sys
+from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -71,6 +74,12 @@ REACH = 3
 OUTNUMBER = 3
 
 
+#: Packed keys (`LineKeys.pack`): the ``max_words`` they were made with and their number of
+#: lines, then a flag byte per line (1: short, 2: has a key), then a 64-bit key per line.
+_PACKED_HEADER: Final = struct.Struct("<II")
+_SHORT, _KEYED = 1, 2
+
+
 @dataclass(frozen=True, slots=True)
 class LineKeys:
     """A page's repetition keys, line by line, computed once per page: the key of each
@@ -82,6 +91,39 @@ class LineKeys:
     def distinct(self) -> set[int]:
         """The keys the page contributes to its site's counts (each once per page)."""
         return {key for key in self.keys if key is not None}
+
+    def pack(self, max_words: int) -> bytes:
+        """These keys as bytes, kept with a pending page so that segmenting it need not
+        make them again (`unpack`)."""
+        flags = bytes(
+            (_SHORT if is_short else 0) | (0 if key is None else _KEYED)
+            for is_short, key in zip(self.short, self.keys, strict=True)
+        )
+        keys = array("q", [0 if key is None else key for key in self.keys])
+        if sys.byteorder == "big":
+            keys.byteswap()
+        return _PACKED_HEADER.pack(max_words, len(flags)) + flags + keys.tobytes()
+
+    @classmethod
+    def unpack(cls, packed: bytes | None, max_words: int, lines: int) -> LineKeys | None:
+        """The keys `pack` wrote, if they were made with this ``max_words`` for a page of
+        this many lines; otherwise None (they are made again)."""
+        size = _PACKED_HEADER.size
+        if packed is None or len(packed) != size + 9 * lines:
+            return None
+        if _PACKED_HEADER.unpack_from(packed) != (max_words, lines):
+            return None
+        flags = packed[size : size + lines]
+        keys = array("q", packed[size + lines :])
+        if sys.byteorder == "big":
+            keys.byteswap()
+        return cls(
+            [bool(flag & _SHORT) for flag in flags],
+            [
+                key if flag & _KEYED else None
+                for flag, key in zip(flags, keys.tolist(), strict=True)
+            ],
+        )
 
 
 def line_keys(lines: Sequence[Line], max_words: int) -> LineKeys:

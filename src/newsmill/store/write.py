@@ -14,6 +14,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from typing import Final
 
 from newsmill.model import Article, HtmlMeta, Line, Page, Segmented, Skip
 
@@ -28,13 +29,16 @@ class StoredPage:
     counts: dict[int, int]  # each repetition key of the page: on how many of its site's pages
 
 
-def store_page(db: sqlite3.Connection, page: Page, keys: Iterable[int]) -> StoredPage | None:
-    """Insert a page and count its repetition keys; None if these bytes are already stored."""
+def store_page(
+    db: sqlite3.Connection, page: Page, keys: Iterable[int], line_keys: bytes | None = None
+) -> StoredPage | None:
+    """Insert a page and count its repetition keys; None if these bytes are already stored.
+    ``line_keys`` (packed, see `LineKeys.pack`) are kept until the page is segmented."""
     with transaction(db):
         cursor = db.execute(
             """INSERT INTO pages (sha256, source, url, site, captured_at, kind, encoding, lossy,
-                                  record_id, text, n_lines, html_meta)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  record_id, text, n_lines, html_meta, line_keys)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT(sha256) DO NOTHING""",
             (
                 page.sha256,
@@ -49,6 +53,7 @@ def store_page(db: sqlite3.Connection, page: Page, keys: Iterable[int]) -> Store
                 page.text,
                 page.text.count("\n") + 1,
                 json.dumps(asdict(page.html), ensure_ascii=False) if page.html else None,
+                line_keys,
             ),
         )
         if cursor.rowcount == 0 or cursor.lastrowid is None:
@@ -69,14 +74,17 @@ def site_counts(db: sqlite3.Connection, site: str, keys: Iterable[int]) -> dict[
     """How many pages of ``site`` each of ``keys`` appeared on."""
     wanted = list(keys)
     counts: dict[int, int] = {}
+    cursor = db.cursor()
+    cursor.row_factory = None  # (hash, pages) tuples, read straight into the dict
     for i in range(0, len(wanted), 500):
         chunk = wanted[i : i + 500]
         marks = ",".join("?" * len(chunk))
-        rows = db.execute(
-            f"SELECT hash, pages FROM site_lines WHERE site = ? AND hash IN ({marks})",
-            (site, *chunk),
+        counts.update(
+            cursor.execute(
+                f"SELECT hash, pages FROM site_lines WHERE site = ? AND hash IN ({marks})",
+                (site, *chunk),
+            )
         )
-        counts.update((row[0], row[1]) for row in rows)
     return counts
 
 
@@ -111,6 +119,12 @@ def load_page(db: sqlite3.Connection, page_id: int) -> Page:
     return page_from_row(row)
 
 
+def load_pending(db: sqlite3.Connection, page_id: int) -> tuple[Page, bytes | None]:
+    """A page and the line keys kept with it until it is segmented (None if none are)."""
+    row = db.execute("SELECT * FROM pages WHERE id = ?", (page_id,)).fetchone()
+    return page_from_row(row), row["line_keys"]
+
+
 def page_from_row(row: sqlite3.Row) -> Page:
     html = HtmlMeta(**json.loads(row["html_meta"])) if row["html_meta"] else None
     return Page(
@@ -139,9 +153,8 @@ def write_segmented(db: sqlite3.Connection, page_id: int, segmented: Segmented) 
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             _line_rows(page_id, segmented),
         )
-        for article in segmented.articles:
-            _insert_article(db, page_id, article)
-        db.execute("UPDATE pages SET segmented = 1 WHERE id = ?", (page_id,))
+        _insert_articles(db, page_id, segmented.articles)
+        db.execute("UPDATE pages SET segmented = 1, line_keys = NULL WHERE id = ?", (page_id,))
     return [article.id for article in segmented.articles]
 
 
@@ -202,8 +215,25 @@ _ARTICLE_COLUMNS = (
 )
 
 
+#: Each ASCII byte as ``str.split`` sees it: whitespace as b" ", anything else as b"a".
+_SPLIT_BYTES: Final = bytes(32 if chr(c).isspace() else 97 for c in range(256))
+
+
+def whitespace_words(text: str) -> int:
+    """``len(text.split())``; for ASCII text counted without making the words (each word
+    starts the text or follows whitespace)."""
+    if not text.isascii():
+        return len(text.split())
+    marks = text.encode("ascii").translate(_SPLIT_BYTES)
+    return marks.count(b" a") + marks.startswith(b"a")
+
+
+_BODY: Final = _ARTICLE_COLUMNS.split(", ").index("body")
+
+
 def _article_row(page_id: int, article: Article) -> tuple[object, ...]:
     parts = article.parts
+    body = article.body
     return (
         article.id,
         page_id,
@@ -211,12 +241,12 @@ def _article_row(page_id: int, article: Article) -> tuple[object, ...]:
         article.title,
         article.dek,
         article.section,
-        json.dumps(article.authors, ensure_ascii=False),
+        json.dumps(article.authors, ensure_ascii=False) if article.authors else "[]",
         article.bio,
         article.published,
         int(article.partial),
-        article.body,
-        len(article.body.split()),
+        body,
+        whitespace_words(body),
         min(p.first_line for p in parts),
         max(p.last_line for p in parts),
         article.start,
@@ -231,24 +261,28 @@ def _part_rows(article: Article) -> list[tuple[object, ...]]:
     ]
 
 
-def _insert_article(db: sqlite3.Connection, page_id: int, article: Article) -> None:
-    cursor = db.execute(
-        f"INSERT INTO articles ({_ARTICLE_COLUMNS}) VALUES ({', '.join('?' * 16)})",
-        _article_row(page_id, article),
-    )
+def _insert_articles(db: sqlite3.Connection, page_id: int, articles: list[Article]) -> None:
+    """A page's articles, then their index entries, authors and parts (one statement
+    each, run for every row)."""
+    indexed = []
+    for article in articles:
+        row = _article_row(page_id, article)
+        cursor = db.execute(
+            f"INSERT INTO articles ({_ARTICLE_COLUMNS}) VALUES ({', '.join('?' * 16)})", row
+        )
+        indexed.append((cursor.lastrowid, article.title, article.dek, row[_BODY]))
     # Not a trigger: see migrations/0005_fts_direct.sql.
-    db.execute(
-        "INSERT INTO articles_fts (rowid, title, dek, body) VALUES (?, ?, ?, ?)",
-        (cursor.lastrowid, article.title, article.dek, article.body),
+    db.executemany(
+        "INSERT INTO articles_fts (rowid, title, dek, body) VALUES (?, ?, ?, ?)", indexed
     )
     db.executemany(
         "INSERT INTO article_authors (article_id, name) VALUES (?, ?)",
-        ((article.id, name) for name in article.authors),
+        ((article.id, name) for article in articles for name in article.authors),
     )
     db.executemany(
         'INSERT INTO parts (article_id, seq, role, first_line, last_line, start, "end") '
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        _part_rows(article),
+        (row for article in articles for row in _part_rows(article)),
     )
 
 
