@@ -115,8 +115,7 @@ def segmented_pages(db: sqlite3.Connection, sites: Sequence[str] | None) -> list
 
 
 def load_page(db: sqlite3.Connection, page_id: int) -> Page:
-    row = db.execute("SELECT * FROM pages WHERE id = ?", (page_id,)).fetchone()
-    return page_from_row(row)
+    return load_pending(db, page_id)[0]
 
 
 def load_pending(db: sqlite3.Connection, page_id: int) -> tuple[Page, bytes | None]:
