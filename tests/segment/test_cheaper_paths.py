@@ -223,8 +223,10 @@ def test_credit_agencies_hold_no_bracket() -> None:
 
 def test_marker_phrases_start_with_ascii_words() -> None:
     """What lets `is_marker` rule lines out by their first word."""
-    openings, size = pat._marker_openings()
-    assert openings and size == max(map(len, openings))
+    openings = pat._marker_openings()
+    words = [word for group in openings.by_initial.values() for word in group]
+    assert words and openings.size == max(map(len, words))
+    assert all(word.isascii() and word.isalnum() for word in words)
 
 
 def test_bio_particles_are_the_pattern() -> None:

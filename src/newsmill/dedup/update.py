@@ -18,7 +18,7 @@ import logging
 import sqlite3
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -782,13 +782,7 @@ def _write_group(
     cluster's memberships."""
     copies = sorted((read.rows[m].copy for m in everyone if m in read.rows), key=lambda c: c.rank)
     cluster_id = copies[0].id
-    present = {c.id for c in copies}
-    among = [
-        link
-        for article in sorted(present)
-        for link in read.links.get(article, [])
-        if link.other in present
-    ]
+    among = _links_within(read.links, {c.id for c in copies})
     new_here = sum(1 for c in copies if c.id in new_ids)
     # every new member is a copy of something, except the first of an all-new cluster
     stats.new_duplicates += new_here - (1 if new_here == len(copies) else 0)
@@ -834,8 +828,13 @@ def _links_from(db: sqlite3.Connection, ids: set[str]) -> dict[str, list[Link]]:
 
 
 def _links_among(db: sqlite3.Connection, ids: set[str]) -> list[Link]:
-    links = _links_from(db, ids)
-    return [link for article in sorted(ids) for link in links[article] if link.other in ids]
+    return _links_within(_links_from(db, ids), ids)
+
+
+def _links_within(links: Mapping[str, list[Link]], ids: set[str]) -> list[Link]:
+    """The links (by article, as `_links_from` gives them) between two of ``ids``, in
+    article order."""
+    return [link for article in sorted(ids) for link in links.get(article, []) if link.other in ids]
 
 
 _SAVE_CLUSTER = """INSERT INTO clusters (id, canonical, size) VALUES (?, ?, ?)

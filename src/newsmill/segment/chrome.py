@@ -63,10 +63,6 @@ def _normalised(text: str) -> bytes:
     return " ".join(text.split()).lower().encode("utf-8")
 
 
-def is_short(text: str, max_words: int) -> bool:
-    return word_count(text) <= max_words  # cached: the role rules ask for it again
-
-
 #: How close to a short line a repeated long line must be to vouch for it.
 REACH = 3
 #: A short line on this many times more pages than any repeated long line near it repeats
@@ -77,6 +73,7 @@ OUTNUMBER = 3
 #: Packed keys (`LineKeys.pack`): the ``max_words`` they were made with and their number of
 #: lines, then a flag byte per line (1: short, 2: has a key), then a 64-bit key per line.
 _PACKED_HEADER: Final = struct.Struct("<II")
+_PACKED_PER_LINE: Final = 1 + array("q").itemsize
 _SHORT, _KEYED = 1, 2
 
 
@@ -109,7 +106,7 @@ class LineKeys:
         """The keys `pack` wrote, if they were made with this ``max_words`` for a page of
         this many lines; otherwise None (they are made again)."""
         size = _PACKED_HEADER.size
-        if packed is None or len(packed) != size + 9 * lines:
+        if packed is None or len(packed) != size + _PACKED_PER_LINE * lines:
             return None
         if _PACKED_HEADER.unpack_from(packed) != (max_words, lines):
             return None
@@ -128,7 +125,7 @@ class LineKeys:
 
 def line_keys(lines: Sequence[Line], max_words: int) -> LineKeys:
     texts = [line.text for line in lines]
-    short = [word_count(text) <= max_words for text in texts]  # `is_short`, one call less
+    short = [word_count(text) <= max_words for text in texts]  # cached: role rules ask too
     # short lines before each line, to tell whether one lies within REACH of a long line
     before = [0, *accumulate(short)]
     n = len(texts)

@@ -337,13 +337,6 @@ def _char_counts(text: str) -> tuple[int, int, int]:
     return len(_DIGIT_RE.findall(text)), len(_PUNCT_RE.findall(text)), stops
 
 
-def _count(text: str, pattern: re.Pattern[str], ascii_others: bytes) -> int:
-    """Characters of ``text`` matching the one-character ``pattern``."""
-    if text.isascii():
-        return len(text.encode("ascii").translate(None, ascii_others))
-    return len(pattern.findall(text))
-
-
 # What the features count of each word (upper case, title case, stop word, separator,
 # chrome word once lower-cased) is looked up per distinct word, packed into one int with a
 # field of _FIELD_BITS bits per count, so that a line's counts are one C-level sum of its

@@ -167,16 +167,6 @@ _LEADING_NOT_WORD: Final = "".join(
 )
 
 
-@cache
-def _marker_openings() -> tuple[tuple[str, ...], int]:
-    """The first words of the marker phrases and the longest one's length; none unless
-    each is made of ASCII letters and digits (what `is_marker` relies on)."""
-    words = tuple(sorted({phrase.split()[0] for phrase in phrases("markers")}))
-    if not words or not all(word.isascii() and word.isalnum() for word in words):
-        return (), 0
-    return words, max(map(len, words))
-
-
 @dataclass(frozen=True, slots=True)
 class Openings:
     """The first words of a list of phrases by their first letter, to tell cheaply that a
@@ -190,9 +180,13 @@ class Openings:
     size: int  # characters to look at: the longest first word's
 
     @classmethod
-    def of(cls, phrases: Iterable[str]) -> Openings:
+    def of(cls, phrases: Iterable[str], *, alphanumeric: bool = False) -> Openings:
+        """``alphanumeric``: rule out nothing unless every first word is made of letters
+        and digits (for text compared after its other characters are taken out)."""
         words = sorted({phrase.split()[0].lower() for phrase in phrases})
         if not words or not all(word.isascii() for word in words):
+            return cls({}, 0)
+        if alphanumeric and not all(word.isalnum() for word in words):
             return cls({}, 0)
         by_initial: dict[str, tuple[str, ...]] = {}
         for word in words:
@@ -215,6 +209,11 @@ def _chrome_openings() -> Openings:
 
 
 @cache
+def _marker_openings() -> Openings:
+    return Openings.of(phrases("markers"), alphanumeric=True)
+
+
+@cache
 def _marker_re() -> re.Pattern[str]:
     return re.compile(rf"^(?:(?:{alternation('markers')})\s*)+$")
 
@@ -226,9 +225,7 @@ def is_marker(text: str) -> bool:
     # The cleaned text below starts with the line's first run of word characters,
     # lower-cased (where it is ASCII), so it can only match if that run starts with the
     # first word of a marker phrase: most lines spare the cleaning and the match.
-    openings, size = _marker_openings()
-    head = text.lstrip(_LEADING_NOT_WORD)[:size]
-    if openings and head.isascii() and not head.lower().startswith(openings):
+    if _marker_openings().rule_out(text.lstrip(_LEADING_NOT_WORD)):
         return False
     spaced = SPLIT_CAMEL.sub(" ", text).lower()
     cleaned = _NOT_WORD_OR_SPACE.sub(" ", spaced)
