@@ -9,8 +9,10 @@ partial. Lines that end up in no article are chrome.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from dateutil import parser as date_parser
 
@@ -29,6 +31,10 @@ CHROME_BREAK = 2
 COHESION_SPAN = 3
 CONTENT_WORD_CHARS = 5
 TOPIC_CHANGE = 0.02
+#: The relative forms of `patterns.DATE` ("3 hours ago").
+RELATIVE_DATE = re.compile(r"(\d+)\s+(minute|hour|day|week)s?\s+ago", re.IGNORECASE)
+#: Where dateutil would take a missing date part from (by default, the day of the run).
+NO_DAY = datetime(2000, 1, 1)
 
 
 @dataclass(slots=True)
@@ -190,7 +196,7 @@ def build_article(page: Page, index: int, lines: Sequence[Line], members: list[i
             article.parts.append(
                 Part(line.role, line.number, line.number, line.start, line.end, line.text)
             )
-    _fill(article, [lines[i] for i in members])
+    _fill(article, [lines[i] for i in members], page.captured_at)
     return article
 
 
@@ -215,7 +221,7 @@ def _parts(line: Line) -> list[Part]:
     ]
 
 
-def _fill(article: Article, lines: list[Line]) -> None:
+def _fill(article: Article, lines: list[Line], captured_at: str | None) -> None:
     first: dict[str, str] = {}  # the text of the first line of each role, in one pass
     for line in lines:
         first.setdefault(line.role, line.text)
@@ -234,14 +240,41 @@ def _fill(article: Article, lines: list[Line]) -> None:
             authors.extend([name] if name else [])
     article.authors = list(dict.fromkeys(authors))
     dateline = first.get("dateline")
-    article.published = _iso_date(dateline) if dateline else None
+    article.published = dateline_date(dateline, captured_at) if dateline else None
 
 
-def _iso_date(text: str) -> str | None:
+def dateline_date(text: str, captured_at: str | None) -> str | None:
+    """yyyy-mm-dd of the first date in a dateline, else None.
+
+    A relative date ("3 hours ago") counts back from the page's capture time; with no
+    capture time it gives None. Never the day the ingest runs: the same page must give
+    the same record on any day.
+    """
     match = pat.DATE.search(text)
     if match is None:
         return None
-    try:
-        return date_parser.parse(match.group(0), fuzzy=True).date().isoformat()
+    found = match.group(0)
+    relative = RELATIVE_DATE.fullmatch(found)
+    if relative is not None:
+        captured = _timestamp(captured_at)
+        if captured is None:
+            return None
+        count, unit = int(relative.group(1)), relative.group(2).lower()
+        try:
+            return (captured - timedelta(**{unit + "s": count})).date().isoformat()
+        except OverflowError:
+            return None
+    try:  # every absolute form of `DATE` names day, month and year: no part is filled in
+        return date_parser.parse(found, default=NO_DAY, fuzzy=True).date().isoformat()
     except (ValueError, OverflowError):
+        return None
+
+
+def _timestamp(value: str | None) -> datetime | None:
+    """A capture time as given by WARC-Date or a JSONL `captured_at`, else None."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.strip())
+    except ValueError:
         return None
