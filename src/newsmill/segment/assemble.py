@@ -9,7 +9,6 @@ partial. Lines that end up in no article are chrome.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -31,8 +30,6 @@ CHROME_BREAK = 2
 COHESION_SPAN = 3
 CONTENT_WORD_CHARS = 5
 TOPIC_CHANGE = 0.02
-#: The relative forms of `patterns.DATE` ("3 hours ago").
-RELATIVE_DATE = re.compile(r"(\d+)\s+(minute|hour|day|week)s?\s+ago", re.IGNORECASE)
 #: Where dateutil would take a missing date part from (by default, the day of the run).
 NO_DAY = datetime(2000, 1, 1)
 
@@ -254,14 +251,14 @@ def dateline_date(text: str, captured_at: str | None) -> str | None:
     if match is None:
         return None
     found = match.group(0)
-    relative = RELATIVE_DATE.fullmatch(found)
-    if relative is not None:
+    if found.lower().endswith("ago"):  # the relative form of `DATE`: "<number> <unit> ago"
         captured = _timestamp(captured_at)
         if captured is None:
             return None
-        count, unit = int(relative.group(1)), relative.group(2).lower()
+        count, unit = found.split()[:2]
         try:
-            return (captured - timedelta(**{unit + "s": count})).date().isoformat()
+            back = timedelta(**{unit.lower().rstrip("s") + "s": int(count)})
+            return (captured - back).date().isoformat()
         except OverflowError:
             return None
     try:  # every absolute form of `DATE` names day, month and year: no part is filled in
