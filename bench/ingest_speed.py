@@ -12,7 +12,10 @@ Rows:
     python bench/ingest_speed.py --text-only --pages 3000 [--text-runs 3]
 
 The text row also gives the child's CPU seconds (user + system): on a shared machine that
-is the figure to compare, wall time depends on what else runs.
+is the figure to compare, wall time depends on what else runs. Even CPU time varies from
+run to run there (by half on the 2-core VM this was written on), so a fixed reference
+workload is timed before and after each text run: a slow run between slow references
+was a slow machine, not slow code.
 """
 
 from __future__ import annotations
@@ -109,6 +112,20 @@ def run_ingest_child(folder: Path, db: Path) -> tuple[float, float, float]:
     return seconds, cpu, after.ru_maxrss / 1024
 
 
+def reference_seconds() -> float:
+    """CPU seconds of a fixed pure-Python workload (joining, splitting, counting, sorting
+    words; about a second here): how fast this machine runs Python at the moment."""
+    start = time.process_time()
+    rng = random.Random(1)
+    words = [f"w{rng.randrange(5000)}" for _ in range(200_000)]
+    counts: dict[str, int] = {}
+    for _ in range(10):
+        for word in " ".join(words).split():
+            counts[word] = counts.get(word, 0) + 1
+        sorted(words)
+    return time.process_time() - start
+
+
 def html_rows(aeb: Path, rounds: int) -> list[tuple[str, int, float, float]]:
     """newsmill's HTML ingest and bare trafilatura on the same pages, taking turns for
     ``rounds`` rounds (a fresh store each time): the median wall and CPU seconds of each."""
@@ -177,9 +194,10 @@ def main() -> None:
         folder = Path(tmp) / "pages"
         folder.mkdir()
         size = make_text_pages(folder, args.pages)
-        runs = []
+        runs, references = [], [reference_seconds()]
         for _ in range(args.text_runs):
             runs.append(run_ingest_child(folder, Path(tmp) / "t.db"))
+            references.append(reference_seconds())
             for stale in Path(tmp).glob("t.db*"):
                 stale.unlink()  # each run into a fresh store
         seconds, cpu = medians([(wall, cpu) for wall, cpu, _ in runs])
@@ -202,11 +220,13 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     for name, n, seconds, cpu_text, peak in rows:
         print(f"| {name} | {n:,} | {seconds:.1f} | {n / seconds:,.1f} | {cpu_text} | {peak} |")
-    if len(runs) > 1:
-        print(
-            "\ntext runs, pages/s (pages/CPU-s): "
-            + ", ".join(f"{args.pages / w:,.1f} ({args.pages / c:,.1f})" for w, c, _ in runs)
+    print(
+        "\ntext runs, pages/s (pages/CPU-s) [reference workload CPU s, before/after]: "
+        + ", ".join(
+            f"{args.pages / w:,.1f} ({args.pages / c:,.1f}) [{before:.2f}/{after:.2f}]"
+            for (w, c, _), before, after in zip(runs, references[:-1], references[1:], strict=True)
         )
+    )
     if html:
         (_, n_ours, wall_ours, cpu_ours), (_, n_bare, wall_bare, cpu_bare) = html
         ratio = (n_ours / wall_ours) / (n_bare / wall_bare)
