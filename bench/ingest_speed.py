@@ -13,9 +13,10 @@ Rows:
 
 The text row also gives the child's CPU seconds (user + system): on a shared machine that
 is the figure to compare, wall time depends on what else runs. Even CPU time varies from
-run to run there (by half on the 2-core VM this was written on), so a fixed reference
-workload is timed before and after each text run: a slow run between slow references
-was a slow machine, not slow code.
+run to run there (by half on the 2-core VM this was written on), so a fixed pure-Python
+reference workload is timed before and after each text run, to show how fast the machine
+ran plain Python around it. (There, slow ingests did not always come with a slow
+reference: disk and memory contention slow the ingest more than the reference.)
 """
 
 from __future__ import annotations
