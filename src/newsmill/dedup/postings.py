@@ -242,10 +242,7 @@ class KeyIndex:
         self._filter = KeyFilter.sized(keys)
         # The filter knows the stored keys only if there were none when the run began;
         # otherwise every new key is looked up in the store (held ones still filtered).
-        self._filter_knows_stored = not any(
-            db.execute(f"SELECT EXISTS (SELECT 1 FROM {table.table})").fetchone()[0]
-            for table in tables
-        )
+        self._filter_knows_stored = not any(has_rows(db, table.table) for table in tables)
         db.execute("CREATE TEMP TABLE IF NOT EXISTS look (i INTEGER PRIMARY KEY, key INTEGER)")
 
     @property
@@ -418,31 +415,40 @@ def insert_postings(db: sqlite3.Connection, into: str, rows: Postings) -> None:
     ends (SQLite may have to undo it): a few thousand rows in key order at a time
     change a few hundred pages; a table's whole key range at once, hundreds of MB."""
     for start in range(0, len(rows), STATEMENT_ROWS):
-        part = Postings(
-            rows.keys[start : start + STATEMENT_ROWS],
-            rows.articles[start : start + STATEMENT_ROWS],
-        )
-        key_width, keys = decimals(part.keys)
-        article_width, articles = decimals(part.articles)
-        db.execute(
-            f"""INSERT {into}
-                SELECT CAST(substr(?1, i * ?2 + 1, ?2) AS INTEGER),
-                       CAST(substr(?3, i * ?4 + 1, ?4) AS INTEGER)
-                FROM {_numbers_to(db, len(part))} WHERE i < ?5 ORDER BY i""",
-            (keys, key_width, articles, article_width, len(part)),
-        )
+        end = start + STATEMENT_ROWS
+        _insert_decimals(db, into, [rows.keys[start:end], rows.articles[start:end]])
 
 
 def _look_for(db: sqlite3.Connection, keys: I64) -> None:
     """These keys, numbered from 0, in the temporary table `look`."""
     db.execute("DELETE FROM look")
-    width, digits = decimals(keys)
+    _insert_decimals(db, "INTO look (i, key)", [keys], numbered=True)
+
+
+def _insert_decimals(
+    db: sqlite3.Connection, into: str, columns: Sequence[I64], *, numbered: bool = False
+) -> None:
+    """``INSERT {into}`` rows of these equally long columns, in order, each column bound
+    as one blob of `decimals` and read back by offset; ``numbered`` puts each row's
+    number first."""
+    count = len(columns[0])
+    params: list[object] = []
+    values = ["i"] if numbered else []
+    for column in columns:
+        width, digits = decimals(column)
+        blob, size = len(params) + 1, len(params) + 2  # their parameter numbers
+        values.append(f"CAST(substr(?{blob}, i * ?{size} + 1, ?{size}) AS INTEGER)")
+        params += [digits, width]
     db.execute(
-        f"""INSERT INTO look (i, key)
-            SELECT i, CAST(substr(?1, i * ?2 + 1, ?2) AS INTEGER)
-            FROM {_numbers_to(db, len(keys))} WHERE i < ?3 ORDER BY i""",
-        (digits, width, len(keys)),
+        f"""INSERT {into} SELECT {", ".join(values)}
+            FROM {_numbers_to(db, count)} WHERE i < ?{len(params) + 1} ORDER BY i""",
+        (*params, count),
     )
+
+
+def has_rows(db: sqlite3.Connection, table: str) -> bool:
+    """Whether ``table`` holds any row (what a run's fast paths ask as it begins)."""
+    return bool(db.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0])
 
 
 def _numbers_to(db: sqlite3.Connection, count: int) -> str:

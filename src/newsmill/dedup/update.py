@@ -40,6 +40,7 @@ from newsmill.dedup.postings import (
     KeyTable,
     Postings,
     distinct_pairs,
+    has_rows,
     postings,
 )
 from newsmill.dedup.signatures import Signed, sign
@@ -271,9 +272,7 @@ class _ExactHashes:
 
     def __init__(self, db: sqlite3.Connection, articles: int) -> None:
         self._seen = KeyFilter.sized(articles)
-        self._stored = bool(
-            db.execute("SELECT EXISTS (SELECT 1 FROM dedup_signatures)").fetchone()[0]
-        )
+        self._stored = has_rows(db, "dedup_signatures")
 
     def pairs(
         self, db: sqlite3.Connection, exact: list[tuple[int, int]], signed: NDArray[np.int64]
@@ -364,8 +363,7 @@ class _Containers:
 
     @classmethod
     def of_run(cls, db: sqlite3.Connection) -> _Containers:
-        stored = db.execute("SELECT EXISTS (SELECT 1 FROM dedup_links)").fetchone()[0]
-        return cls(None if stored else set())
+        return cls(None if has_rows(db, "dedup_links") else set())
 
     def among(self, ids: Sequence[str]) -> Sequence[str]:
         return ids if self._known is None else [i for i in ids if i in self._known]
